@@ -1,0 +1,38 @@
+package corral.agent.launcher;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+/** A started container, seen from the agent. Thread-safe. */
+public interface LaunchedContainer {
+
+    /** @return the host pid of the container's first process, known exactly */
+    long pid();
+
+    /** Lets the held container exec the task's command; call once, after every isolate. */
+    void start();
+
+    /** Kills the held container before its command ran (a failed isolate); waits until it is gone. */
+    void abort();
+
+    /**
+     * @return completes with the raw wait status of the container's first process (as
+     *     {@code waitpid} reports it) once every process of the container is gone
+     */
+    CompletableFuture<Integer> exit();
+
+    /**
+     * Sends a signal to the task (through the container's init where there is one).
+     *
+     * @param signal the signal number
+     */
+    void signal(int signal);
+
+    /**
+     * Destroys the container: SIGTERM to the task, then after {@code grace} SIGKILL to every process
+     * of the container. Returns once they are all gone.
+     *
+     * @param grace how long the task may take to stop on its own; zero kills at once
+     */
+    void destroy(Duration grace);
+}

@@ -1,0 +1,18 @@
+/**
+ * The Corral agent: configuration and flags, isolator discovery and validation, the containerizer
+ * and its launchers, checkpoints and recovery, the HTTP API, the CLI and the built-in
+ * {@code posix/*} isolators.
+ *
+ * @uses corral.isolator.spi.IsolatorProvider
+ */
+module corral.agent {
+    requires corral.isolator.spi;
+    requires corral.bindings;
+    requires corral.isolator.cgroups;
+    requires jdk.httpserver;
+    requires java.net.http;
+
+    exports corral.agent.containerizer;
+
+    uses corral.isolator.spi.IsolatorProvider;
+}

@@ -1,0 +1,4 @@
+/** Corral isolators: see docs/isolators/. */
+module corral.isolator.capabilities {
+    requires corral.isolator.spi;
+}

@@ -1,0 +1,5 @@
+/** Corral isolators: see docs/isolators/. */
+module corral.isolator.namespaces {
+    requires corral.isolator.spi;
+    requires corral.bindings;
+}

@@ -1,0 +1,7 @@
+/**
+ * The isolator SPI: {@link corral.isolator.spi.IsolatorProvider} (found by {@code ServiceLoader},
+ * stateless) creates an {@link corral.isolator.spi.Isolator} (stateful, one per agent) from an
+ * {@link corral.isolator.spi.IsolatorContext}. Unless a method says otherwise, no parameter or return
+ * value is {@code null}.
+ */
+package corral.isolator.spi;

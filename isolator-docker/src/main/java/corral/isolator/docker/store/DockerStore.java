@@ -168,7 +168,7 @@ public final class DockerStore {
                 LayerExtractor extractor = new LayerExtractor(rootfs, what, setuid, chown);
                 MessageDigest blob = Digests.sha256();
                 MessageDigest diff = Digests.sha256();
-                try (InputStream raw = new DigestInputStream(archive.open(member.member()), blob);
+                try (InputStream raw = new ReadingDigestStream(archive.open(member.member()), blob);
                         BufferedInputStream buffered = new BufferedInputStream(raw, 1 << 16)) {
                     buffered.mark(4);
                     byte[] magic = buffered.readNBytes(4);
@@ -182,7 +182,7 @@ public final class DockerStore {
                     } else {
                         uncompressed = buffered;
                     }
-                    DigestInputStream digesting = new DigestInputStream(uncompressed, diff);
+                    DigestInputStream digesting = new ReadingDigestStream(uncompressed, diff);
                     extractor.extract(digesting);
                     digesting.transferTo(OutputStream.nullOutputStream());
                     buffered.transferTo(OutputStream.nullOutputStream());
@@ -262,5 +262,27 @@ public final class DockerStore {
     /** @return where archives are looked up */
     public Path registry() {
         return registry;
+    }
+
+    /** A digesting stream whose {@code skip} reads, so that skipped bytes are digested too. */
+    private static final class ReadingDigestStream extends DigestInputStream {
+        private final byte[] scratch = new byte[8192];
+
+        ReadingDigestStream(InputStream in, MessageDigest digest) {
+            super(in, digest);
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            long left = n;
+            while (left > 0) {
+                int r = read(scratch, 0, (int) Math.min(scratch.length, left));
+                if (r < 0) {
+                    break;
+                }
+                left -= r;
+            }
+            return n - left;
+        }
     }
 }

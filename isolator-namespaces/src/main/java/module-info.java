@@ -2,4 +2,6 @@
 module corral.isolator.namespaces {
     requires corral.isolator.spi;
     requires corral.bindings;
+
+    provides corral.isolator.spi.IsolatorProvider with corral.isolator.namespaces.linuxfs.LinuxFilesystemProvider;
 }

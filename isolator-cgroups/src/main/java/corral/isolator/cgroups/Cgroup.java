@@ -165,7 +165,8 @@ public final class Cgroup {
 
     /**
      * @return the pids of the processes with at least one thread in this cgroup (not its
-     *     descendants), in the kernel's order without duplicates; empty when the cgroup is gone
+     *     descendants), in the kernel's order without duplicates; empty when the cgroup is gone.
+     *     The set is the caller's to change.
      * @throws NativeException when {@code cgroup.procs} cannot be read for another reason
      */
     public Set<Long> processes() throws NativeException {
@@ -174,7 +175,7 @@ public final class Cgroup {
             text = read("cgroup.procs");
         } catch (NativeException e) {
             if (e.errno().number() == Errno.ENOENT) {
-                return Set.of();
+                return new LinkedHashSet<>();
             }
             throw e;
         }

@@ -123,14 +123,11 @@ public final class Hierarchies {
 
     /**
      * @param hierarchyRoot {@code --cgroups_hierarchy}
-     * @return whether the host is v2-only: the unified hierarchy is mounted at {@code hierarchyRoot}
-     *     itself and no v1 controller hierarchy is mounted, so v1-only controllers (net_cls) cannot be
-     *     used
+     * @return whether the unified (v2) hierarchy is mounted at {@code hierarchyRoot} itself: a v2
+     *     host, where v1-only controllers (net_cls) have no place, as Mesos decides
      */
-    public boolean isUnifiedOnly(Path hierarchyRoot) {
-        return unified().filter(h -> h.mountPoint().equals(hierarchyRoot)).isPresent()
-                && all.stream().noneMatch(h -> h.version() == CgroupVersion.V1
-                        && h.controllers().stream().anyMatch(c -> !c.startsWith("name=")));
+    public boolean isUnifiedAt(Path hierarchyRoot) {
+        return unified().filter(h -> h.mountPoint().equals(hierarchyRoot)).isPresent();
     }
 
     /**

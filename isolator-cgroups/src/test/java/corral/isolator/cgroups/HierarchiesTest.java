@@ -36,14 +36,15 @@ class HierarchiesTest {
         assertEquals(Path.of("/sys/fs/cgroup/unified"), h.unified().orElseThrow().mountPoint());
         assertTrue(h.v1("net_cls").isEmpty());
         assertEquals(4, h.all().size(), "the bind mount of a sub-cgroup is not a hierarchy");
-        assertFalse(h.isUnifiedOnly(Path.of("/sys/fs/cgroup")));
+        assertFalse(h.isUnifiedAt(Path.of("/sys/fs/cgroup")));
+        assertTrue(h.isUnifiedAt(Path.of("/sys/fs/cgroup/unified")));
     }
 
     @Test
     void unifiedOnlyLayoutIsRecognised() {
         Hierarchies h = Hierarchies.parse(UNIFIED_ONLY);
         assertEquals(CgroupVersion.V2, h.unified().orElseThrow().version());
-        assertTrue(h.isUnifiedOnly(Path.of("/sys/fs/cgroup")));
+        assertTrue(h.isUnifiedAt(Path.of("/sys/fs/cgroup")));
         assertTrue(h.v1("net_cls").isEmpty());
     }
 

@@ -13,15 +13,15 @@ import java.util.List;
 import java.util.UUID;
 
 /** Helpers for tests on the real kernel: root checks, sleepers, unique roots, the net_cls mount. */
-final class TestCgroups {
+public final class TestCgroups {
 
-    static final Path HIERARCHY = Path.of("/sys/fs/cgroup");
+    public static final Path HIERARCHY = Path.of("/sys/fs/cgroup");
     private static boolean netClsMountedHere;
 
     private TestCgroups() {
     }
 
-    static boolean isRoot() {
+    public static boolean isRoot() {
         try {
             return "0".equals(String.valueOf(Files.getAttribute(Path.of("/proc/self"), "unix:uid")));
         } catch (IOException e) {
@@ -29,7 +29,7 @@ final class TestCgroups {
         }
     }
 
-    static void assumeRoot() {
+    public static void assumeRoot() {
         if (!isRoot()) {
             System.out.println("SKIPPED: needs root to create cgroups");
         }
@@ -37,11 +37,11 @@ final class TestCgroups {
     }
 
     /** @return a root name no other test run uses */
-    static String uniqueRoot() {
+    public static String uniqueRoot() {
         return "corral-test-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
-    static Hierarchy v1(String controller) throws NativeException {
+    public static Hierarchy v1(String controller) throws NativeException {
         Hierarchy h = Hierarchies.detect().v1(controller).orElse(null);
         if (h == null) {
             System.out.println("SKIPPED: no cgroup v1 " + controller + " hierarchy on this host");
@@ -50,7 +50,7 @@ final class TestCgroups {
         return h;
     }
 
-    static Hierarchy unified() throws NativeException {
+    public static Hierarchy unified() throws NativeException {
         Hierarchy h = Hierarchies.detect().unified().orElse(null);
         if (h == null) {
             System.out.println("SKIPPED: no cgroup v2 hierarchy mounted on this host");
@@ -63,7 +63,7 @@ final class TestCgroups {
      * The net_cls hierarchy, mounted at /sys/fs/cgroup/net_cls when it is not. A mount made here is
      * undone when the test JVM exits, if no cgroup is left under it; one found in place stays.
      */
-    static synchronized Hierarchy netCls() throws NativeException {
+    public static synchronized Hierarchy netCls() throws NativeException {
         assumeRoot();
         if (Hierarchies.detect().v1("net_cls").isEmpty()) {
             boolean createdDir = !Files.exists(HIERARCHY.resolve("net_cls"));
@@ -91,10 +91,10 @@ final class TestCgroups {
     }
 
     /** Sleeping processes that tests place in cgroups; {@link #close} kills whatever is left. */
-    static final class Sleepers implements AutoCloseable {
+    public static final class Sleepers implements AutoCloseable {
         final List<Process> processes = new ArrayList<>();
 
-        Process start(String... command) throws IOException {
+        public Process start(String... command) throws IOException {
             Process p = new ProcessBuilder(command.length == 0 ? new String[] {"sleep", "1000"} : command)
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             processes.add(p);
@@ -111,7 +111,7 @@ final class TestCgroups {
     }
 
     /** Removes a test root cgroup and everything under it. */
-    static void removeQuietly(Cgroup cgroup) {
+    public static void removeQuietly(Cgroup cgroup) {
         try {
             cgroup.destroy(Duration.ofSeconds(10));
         } catch (IOException e) {
@@ -120,7 +120,7 @@ final class TestCgroups {
     }
 
     /** @return the cgroup path of a process in the hierarchy with the given controller, from /proc */
-    static String cgroupOf(long pid, String controller) throws IOException {
+    public static String cgroupOf(long pid, String controller) throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/cgroup"))) {
             String[] f = line.split(":", 3);
             if (controller.isEmpty() ? f[1].isEmpty() && f[0].equals("0")
@@ -132,7 +132,7 @@ final class TestCgroups {
     }
 
     /** @return the calling thread's kernel id */
-    static long currentTid() throws IOException {
+    public static long currentTid() throws IOException {
         return Long.parseLong(Files.readSymbolicLink(Path.of("/proc/thread-self")).getFileName().toString());
     }
 }

@@ -286,7 +286,8 @@ public final class DefaultContainerizer implements Containerizer {
             return;
         }
         LOG.log(System.Logger.Level.INFO, "Container " + ContainerIds.toString(c.id)
-                + " has reached its limit for resource " + limitation.getResourcesList() + " and will be terminated");
+                + " has reached its limit for resource "
+                + limitation.getResourcesList().stream().map(Resource::getName).toList() + " and will be terminated");
         terminate(c, new Cause(TaskState.TASK_FAILED,
                 limitation.hasReason() ? Optional.of(limitation.getReason()) : Optional.empty(),
                 limitation.hasMessage() ? Optional.of(limitation.getMessage()) : Optional.empty(),

@@ -119,7 +119,7 @@ class DefaultContainerizerTest {
         FinalStatus status = containerizer.wait(id).orElseThrow().get(1, TimeUnit.SECONDS);
         assertEquals(TaskState.TASK_KILLED, status.state());
         assertEquals(7, status.exitCode(), "SIGTERM first, so the trap ran");
-        assertFalse(ProcessHandle.of(child).map(ProcessHandle::isAlive).orElse(false), "the background child is gone too");
+        assertTrue(corral.agent.TestProcesses.gone(child), "the background child is gone too");
         assertFalse(containerizer.destroy(id("unknown")));
     }
 
@@ -220,7 +220,7 @@ class DefaultContainerizerTest {
         assertEquals("Failed to launch container: b refuses to isolate", e.getMessage());
         Path sandbox = dir.resolve("work/sandboxes").resolve(id.getValue());
         long pid = Long.parseLong(Files.readString(sandbox.resolve("isolated-a")));
-        assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "held process is gone");
+        assertTrue(corral.agent.TestProcesses.gone(pid), "held process is gone");
         assertFalse(Files.exists(sandbox.resolve("ran")), "the command never ran");
         assertEquals(List.of("cleanup:b", "cleanup:a"), log.stream().filter(l -> l.startsWith("cleanup")).toList());
     }

@@ -17,4 +17,8 @@ module corral.agent {
     exports corral.agent.discovery;
 
     uses corral.isolator.spi.IsolatorProvider;
+
+    provides corral.isolator.spi.IsolatorProvider with
+            corral.agent.isolators.posix.PosixCpuProvider,
+            corral.agent.isolators.posix.PosixMemProvider;
 }

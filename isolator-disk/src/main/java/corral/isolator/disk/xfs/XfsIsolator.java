@@ -164,7 +164,7 @@ public final class XfsIsolator implements Isolator {
                 List<Path> ephemeral = state != null
                         ? state.getEphemeralVolumesList().stream().map(Path::of).toList() : List.of();
                 containers.put(key(owner), new Info(owner, dir, ephemeral, projectId, quota));
-                LOG.log(Level.INFO, "Recovered project {0} of ''{1}''", projectId, dir);
+                LOG.log(Level.INFO, "Recovered project {0} of ''{1}''", String.valueOf(projectId), dir);
             } else if (inRange) {
                 // a sandbox left by a container that is gone: give its id back now
                 release(dir, List.of(), projectId);
@@ -203,7 +203,7 @@ public final class XfsIsolator implements Isolator {
                 labelled.add(dir);
                 FsXattr.setTree(dir, (int) projectId);
             }
-            LOG.log(Level.INFO, "Assigned project {0} to ''{1}''", projectId, sandbox);
+            LOG.log(Level.INFO, "Assigned project {0} to ''{1}''", String.valueOf(projectId), sandbox);
             applyQuota(containerId, projectId, quota);
         } catch (IOException | IsolatorException e) {
             release(null, labelled, projectId);
@@ -293,7 +293,7 @@ public final class XfsIsolator implements Isolator {
         }
         Quota.setLimits(device, (int) projectId, soft, hard);
         LOG.log(Level.INFO, "Set quota on container {0} for project {1} to {2}/{3}", containerId.getValue(),
-                projectId, MesosValues.formatBytes(soft), MesosValues.formatBytes(hard));
+                String.valueOf(projectId), MesosValues.formatBytes(soft), MesosValues.formatBytes(hard));
     }
 
     private long recoveredQuota(long projectId) {
@@ -304,7 +304,7 @@ public final class XfsIsolator implements Isolator {
             }
             return policy == Policy.ENFORCING_PASSIVE ? record.get().hardLimitBytes() : record.get().softLimitBytes();
         } catch (NativeException e) {
-            LOG.log(Level.WARNING, "Failed to read the quota of project {0}: {1}", projectId, e.getMessage());
+            LOG.log(Level.WARNING, "Failed to read the quota of project {0}: {1}", String.valueOf(projectId), e.getMessage());
             return 0;
         }
     }
@@ -315,12 +315,12 @@ public final class XfsIsolator implements Isolator {
             Optional<Quota.Usage> record = Quota.get(device, (int) projectId);
             if (record.isPresent() && record.get().usedBytes() > 0) {
                 LOG.log(Level.WARNING, "Project {0} of --xfs_project_range already holds {1} on {2}; not using it",
-                        projectId, MesosValues.formatBytes(record.get().usedBytes()), device);
+                        String.valueOf(projectId), MesosValues.formatBytes(record.get().usedBytes()), device);
                 return false;
             }
             return true;
         } catch (NativeException e) {
-            LOG.log(Level.WARNING, "Failed to read the quota of project {0}: {1}", projectId, e.getMessage());
+            LOG.log(Level.WARNING, "Failed to read the quota of project {0}: {1}", String.valueOf(projectId), e.getMessage());
             return false;
         }
     }
@@ -339,7 +339,7 @@ public final class XfsIsolator implements Isolator {
                 FsXattr.setTree(dir, 0);
             } catch (IOException e) {
                 clean = false;
-                LOG.log(Level.WARNING, "Failed to clear project {0} from ''{1}'': {2}", projectId, dir, e.getMessage());
+                LOG.log(Level.WARNING, "Failed to clear project {0} from ''{1}'': {2}", String.valueOf(projectId), dir, e.getMessage());
             }
         }
         try {
@@ -348,15 +348,15 @@ public final class XfsIsolator implements Isolator {
             if (left.isPresent() && left.get().usedBytes() > 0) {
                 clean = false;
                 LOG.log(Level.WARNING, "Project {0} still holds {1} outside its sandbox; keeping it out of the free set",
-                        projectId, MesosValues.formatBytes(left.get().usedBytes()));
+                        String.valueOf(projectId), MesosValues.formatBytes(left.get().usedBytes()));
             }
         } catch (NativeException e) {
             clean = false;
-            LOG.log(Level.WARNING, "Failed to clear the quota of project {0}: {1}", projectId, e.getMessage());
+            LOG.log(Level.WARNING, "Failed to clear the quota of project {0}: {1}", String.valueOf(projectId), e.getMessage());
         }
         if (clean) {
             ids.release(projectId);
-            LOG.log(Level.INFO, "Reclaimed project ID {0}", projectId);
+            LOG.log(Level.INFO, "Reclaimed project ID {0}", String.valueOf(projectId));
         }
     }
 
@@ -384,7 +384,7 @@ public final class XfsIsolator implements Isolator {
                             .build());
                 }
             } catch (NativeException e) {
-                LOG.log(Level.WARNING, "Failed to check the quota of project {0}: {1}", info.projectId, e.getMessage());
+                LOG.log(Level.WARNING, "Failed to check the quota of project {0}: {1}", String.valueOf(info.projectId), e.getMessage());
             } catch (RuntimeException e) {
                 LOG.log(Level.ERROR, "Disk watch failed for container " + info.id.getValue(), e);
             }

@@ -94,7 +94,7 @@ public final class XfsProvider implements IsolatorProvider {
         } catch (IllegalArgumentException e) {
             return Creation.unavailable(e.getMessage());
         }
-        LOG.log(Level.INFO, "Allocating {0} XFS project IDs from the range {1}", range.size(), range);
+        LOG.log(Level.INFO, "Allocating {0} XFS project IDs from the range {1}", String.valueOf(range.size()), range);
         return Creation.ready(new XfsIsolator(settings, workDir, device, new ProjectIds(range)));
     }
 }

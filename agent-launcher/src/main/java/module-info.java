@@ -13,6 +13,7 @@ module corral.agent {
     requires java.net.http;
 
     exports corral.agent.containerizer;
+    exports corral.agent.http.v1;
 
     uses corral.isolator.spi.IsolatorProvider;
 }

@@ -11,6 +11,7 @@ module corral.agent {
     requires corral.isolator.cgroups;
     requires jdk.httpserver;
     requires java.net.http;
+    requires jdk.unsupported;
 
     exports corral.agent.containerizer;
     exports corral.agent.http.v1;

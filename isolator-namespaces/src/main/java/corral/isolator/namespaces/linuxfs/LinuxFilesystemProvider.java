@@ -26,7 +26,7 @@ public final class LinuxFilesystemProvider implements IsolatorProvider {
             return Creation.unavailable("'filesystem/linux' isolator requires root privileges");
         }
         String launcher = "corral.agent.launcher";
-        if (context.config().hasPath(launcher) && !context.config().getString(launcher).equals("linux")) {
+        if (context.config().hasPath(launcher) && context.config().getString(launcher).equals("posix")) {
             return Creation.unavailable("'filesystem/linux' isolator requires 'linux' launcher");
         }
         if (!Files.exists(Path.of("/proc/self/ns/mnt"))) {

@@ -6,13 +6,13 @@ import com.typesafe.config.ConfigException;
 /**
  * The settings {@code filesystem/linux} reads, once. Immutable.
  *
- * @param sandboxDirectory {@code corral.namespaces.sandbox_directory}: where a container with an
- *     image sees its sandbox (and the value of its {@code MESOS_SANDBOX})
+ * @param sandboxDirectory the agent's {@code corral.agent.sandbox_directory} ({@code --sandbox_directory}):
+ *     where a container with an image sees its sandbox (and the value of its {@code MESOS_SANDBOX})
  */
 public record LinuxFilesystemSettings(String sandboxDirectory) {
 
     /** The path of the setting in the configuration. */
-    public static final String SANDBOX_DIRECTORY = "corral.namespaces.sandbox_directory";
+    public static final String SANDBOX_DIRECTORY = "corral.agent.sandbox_directory";
 
     /**
      * @param config the agent's resolved configuration

@@ -48,7 +48,7 @@ class LinuxFilesystemIsolatorTest {
         getClass().getModule().addUses(IsolatorProvider.class);
         IsolatorProvider provider = ServiceLoader.load(IsolatorProvider.class).stream().map(ServiceLoader.Provider::get)
                 .filter(p -> p.id().equals("filesystem/linux")).findFirst().orElseThrow();
-        TestContext context = TestContext.of(tmp, Map.of(), isolation);
+        TestContext context = TestContext.of(tmp, Map.of("corral.agent.sandbox_directory", "/mnt/mesos/sandbox"), isolation);
         TestContext asRoot = new TestContext(context.config(), context.workDir(), context.runtimeDir(),
                 context.stateDir(), context.isolation(), true);
         return provider.create(asRoot).isolator().orElseThrow();
@@ -159,7 +159,7 @@ class LinuxFilesystemIsolatorTest {
         getClass().getModule().addUses(IsolatorProvider.class);
         IsolatorProvider provider = ServiceLoader.load(IsolatorProvider.class).stream().map(ServiceLoader.Provider::get)
                 .filter(p -> p.id().equals("filesystem/linux")).findFirst().orElseThrow();
-        TestContext context = TestContext.of(tmp, Map.of(), "filesystem/linux");
+        TestContext context = TestContext.of(tmp, Map.of("corral.agent.sandbox_directory", "/mnt/mesos/sandbox"), "filesystem/linux");
         TestContext notRoot = new TestContext(context.config(), context.workDir(), context.runtimeDir(),
                 context.stateDir(), context.isolation(), false);
         assertEquals("'filesystem/linux' isolator requires root privileges",

@@ -38,6 +38,8 @@ class HierarchiesTest {
         assertEquals(4, h.all().size(), "the bind mount of a sub-cgroup is not a hierarchy");
         assertFalse(h.isUnifiedAt(Path.of("/sys/fs/cgroup")));
         assertTrue(h.isUnifiedAt(Path.of("/sys/fs/cgroup/unified")));
+        assertEquals(Path.of("/sys/fs/cgroup/freezer"),
+                h.forProcessTracking(Path.of("/sys/fs/cgroup")).orElseThrow().mountPoint());
     }
 
     @Test
@@ -46,6 +48,7 @@ class HierarchiesTest {
         assertEquals(CgroupVersion.V2, h.unified().orElseThrow().version());
         assertTrue(h.isUnifiedAt(Path.of("/sys/fs/cgroup")));
         assertTrue(h.v1("net_cls").isEmpty());
+        assertEquals(h.unified(), h.forProcessTracking(Path.of("/sys/fs/cgroup")));
     }
 
     @Test

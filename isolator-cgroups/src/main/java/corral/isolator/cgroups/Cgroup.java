@@ -28,6 +28,7 @@ import java.util.Set;
 public final class Cgroup {
 
     private static final int SIGKILL = 9;
+    private static final int ENOTEMPTY = 39;
     private static final long SELF = ProcessHandle.current().pid();
     private static final FreezerController FREEZER = new FreezerController();
 
@@ -299,6 +300,21 @@ public final class Cgroup {
      */
     public void destroy(Duration timeout) throws IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
+        if (!relativePath.isEmpty()) {
+            // the usual case, an empty leaf (its processes are gone already), needs one call
+            try {
+                CgroupFs.rmdir(path);
+                return;
+            } catch (NativeException e) {
+                int errno = e.errno().number();
+                if (errno == Errno.ENOENT) {
+                    return;
+                }
+                if (errno != Errno.EBUSY && errno != ENOTEMPTY) {
+                    throw e;
+                }
+            }
+        }
         kill(timeout);
         remove(deadline);
     }

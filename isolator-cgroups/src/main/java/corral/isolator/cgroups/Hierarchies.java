@@ -160,7 +160,8 @@ public final class Hierarchies {
         if (!controller.matches("[a-z_]+")) {
             throw new IllegalArgumentException("Invalid cgroup controller name '" + controller + "'");
         }
-        synchronized (Hierarchies.class) {
+        // another agent (or test JVM) may be mounting it right now: two mounts would stack
+        try (CgroupFs.Lock lock = CgroupFs.flock(hierarchyRoot)) {
             Optional<Hierarchy> existing = detect().v1(controller);
             if (existing.isPresent()) {
                 return existing.get();

@@ -141,6 +141,19 @@ class PluginIT {
     }
 
     @Test
+    void aSelectedPluginsLifecycleRunsAroundTheTaskOfBinAgentRun() throws IOException {
+        Path log = work.resolve("audit-run.log");
+        String id = "plugin-it-" + java.util.UUID.randomUUID();
+        Agent.Result r = Agent.run("run", "--isolation=acme/audit", "--modules_dir=" + modulesDir("run", audit),
+                "--audit_log=" + log, "--work_dir=" + work.resolve("work"), "--runtime_dir=" + work.resolve("rt"),
+                "--container_id=" + id, "--", "/bin/echo", "hello from the task");
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().contains("hello from the task"), r.toString());
+        assertEquals(List.of("create acme/audit state_dir=" + work.resolve("rt/isolators/acme_audit"),
+                "prepare " + id, "isolate " + id, "cleanup " + id), Files.readAllLines(log));
+    }
+
+    @Test
     void twoPluginsClaimingOneIdAreRefusedNamingBothModules() throws IOException {
         Path dir = modulesDir("dup", audit, copycat);
         Agent.Result listing = Agent.run("isolators", "--format=json", "--modules_dir=" + dir);

@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The native fence over every module of the build, and proof that each rule catches a violation.
+ * The native fence and the module walls over every module of the build, and proof that each fence
+ * rule catches a violation.
  * Runs in agent-launcher because it sees every module.
  */
 class NativeFenceTest {
@@ -49,6 +50,20 @@ class NativeFenceTest {
         for (ArchRule rule : NativeFence.ALL) {
             rule.check(production);
         }
+    }
+
+    @Test
+    void productionCodeRespectsTheModuleWalls() {
+        for (ArchRule rule : ModuleWalls.ALL) {
+            rule.check(production);
+        }
+    }
+
+    @Test
+    void anIsolatorUsingTheAgentIsCaught() {
+        assertViolation(ModuleWalls.ISOLATORS_DO_NOT_USE_THE_AGENT,
+                new ClassFileImporter().importClasses(corral.isolator.wallfixture.ReachesIntoTheAgent.class),
+                "ReachesIntoTheAgent.agent()", "corral.agent.Main");
     }
 
     @Test

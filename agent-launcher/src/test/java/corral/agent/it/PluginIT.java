@@ -30,6 +30,7 @@ class PluginIT {
     static Path future;
     static Path newerSpi;
     static Path needsMissingModule;
+    static Path lib;
 
     @BeforeAll
     static void buildPlugins() throws IOException {
@@ -70,6 +71,7 @@ class PluginIT {
         copycat = Plugins.jar(classes, src, "acme.copycat", work.resolve("jars/acme-copycat.jar"));
         future = Plugins.jar(classes, src, "acme.future", work.resolve("jars/acme-future.jar"));
         needsMissingModule = Plugins.jar(classes, src, "acme.needslib", work.resolve("jars/acme-needslib.jar"));
+        lib = Plugins.jar(classes, src, "acme.lib", work.resolve("jars/acme-lib.jar"));
 
         // a plugin built against a future SPI 2.0.0: its descriptor records 'requires corral.isolator.spi@2.0.0'
         Path spi2 = work.resolve("spi2");
@@ -151,6 +153,18 @@ class PluginIT {
         assertTrue(r.out().contains("hello from the task"), r.toString());
         assertEquals(List.of("create acme/audit state_dir=" + work.resolve("rt/isolators/acme_audit"),
                 "prepare " + id, "isolate " + id, "cleanup " + id), Files.readAllLines(log));
+    }
+
+    @Test
+    void aSubdirectoryIsOnePluginWithTheLibrariesItNeeds() throws IOException {
+        Path dir = modulesDir("withlib");
+        Path plugin = Files.createDirectories(dir.resolve("needslib"));
+        Files.copy(needsMissingModule, plugin.resolve(needsMissingModule.getFileName()));
+        Files.copy(lib, plugin.resolve(lib.getFileName()));
+        Agent.Result r = Agent.run("version", "--modules_dir=" + dir);
+        assertEquals(0, r.exit(), r.toString());
+        assertEquals("", r.err(), r.toString());
+        assertTrue(r.out().contains("plugin modules:\n  acme.lib 1.2.0\n  acme.needslib 1.2.0\n"), r.toString());
     }
 
     @Test

@@ -31,6 +31,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -107,6 +109,7 @@ public final class RunCommand implements Command {
         private final Tail stdout;
         private final Tail stderr;
         private final AtomicBoolean reported = new AtomicBoolean();
+        private final CountDownLatch reportDone = new CountDownLatch(1);
 
         Foreground(DefaultContainerizer containerizer, ContainerID id, Optional<Path> statusFile, PrintStream out,
                 PrintStream err) {
@@ -146,17 +149,30 @@ public final class RunCommand implements Command {
 
         /** SIGINT or SIGTERM: destroy the container so that nothing outlives the agent. */
         private void interrupted() {
-            if (reported.get()) {
-                return;
+            if (!reported.get()) {
+                containerizer.destroy(id);
+                containerizer.wait(id).map(f -> f.join()).ifPresent(this::report);
             }
-            containerizer.destroy(id);
-            containerizer.wait(id).map(f -> f.join()).ifPresent(this::report);
+            try {
+                // the main thread may be reporting: the JVM must not halt before it is done
+                reportDone.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
 
         private void report(FinalStatus status) {
             if (!reported.compareAndSet(false, true)) {
                 return;
             }
+            try {
+                write(status);
+            } finally {
+                reportDone.countDown();
+            }
+        }
+
+        private void write(FinalStatus status) {
             stdout.finish();
             stderr.finish();
             if (statusFile.isPresent()) {

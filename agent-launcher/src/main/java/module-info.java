@@ -13,6 +13,8 @@ module corral.agent {
     requires java.net.http;
 
     exports corral.agent.containerizer;
+    exports corral.agent.config;
+    exports corral.agent.discovery;
 
     uses corral.isolator.spi.IsolatorProvider;
 

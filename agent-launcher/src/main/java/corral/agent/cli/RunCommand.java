@@ -11,6 +11,7 @@ import corral.agent.containerizer.FinalStatusJson;
 import corral.agent.containerizer.LaunchRequest;
 import corral.agent.containerizer.ResourceText;
 import corral.agent.discovery.IsolatorPlan;
+import corral.agent.launcher.Launcher;
 import corral.agent.launcher.Launchers;
 import corral.isolator.spi.MesosJson;
 import corral.isolator.spi.mesos.CommandInfo;
@@ -43,7 +44,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class RunCommand implements Command {
 
-    private static final int USAGE = 2;
+    private static final int USAGE = Cli.USAGE;
 
     @Override
     public String name() {
@@ -88,13 +89,19 @@ public final class RunCommand implements Command {
             plan = invocation.createIsolators();
         } catch (StartupException e) {
             e.problems().forEach(err::println);
-            return USAGE;
+            return Cli.INVALID;
         } catch (ConfigException e) {
             err.println(e.getMessage());
             return USAGE;
         }
-        try (DefaultContainerizer containerizer = new DefaultContainerizer(settings, plan,
-                Launchers.select(invocation.config()))) {
+        Launcher launcher;
+        try {
+            launcher = Launchers.select(invocation.config());
+        } catch (IllegalArgumentException e) {
+            err.println(e.getMessage());
+            return Cli.INVALID;
+        }
+        try (DefaultContainerizer containerizer = new DefaultContainerizer(settings, plan, launcher)) {
             return new Foreground(containerizer, request.containerId(), statusFile, invocation.out(), err)
                     .run(request);
         }

@@ -11,10 +11,12 @@ module corral.agent {
     requires corral.isolator.cgroups;
     requires jdk.httpserver;
     requires java.net.http;
+    requires jdk.unsupported;
 
     exports corral.agent.containerizer;
     exports corral.agent.config;
     exports corral.agent.discovery;
+    exports corral.agent.http.v1;
 
     uses corral.isolator.spi.IsolatorProvider;
 

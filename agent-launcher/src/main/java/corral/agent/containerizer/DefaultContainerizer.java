@@ -57,7 +57,6 @@ public final class DefaultContainerizer implements Containerizer {
     private final ContainerizerSettings settings;
     private final List<PlannedIsolator> isolators;
     private final Launcher launcher;
-    private final ContainerJournal journal;
     private final ConcurrentMap<ContainerID, Container> containers = new ConcurrentHashMap<>();
     private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "corral-containerizer");
@@ -71,59 +70,9 @@ public final class DefaultContainerizer implements Containerizer {
      * @param launcher the launcher that starts every container
      */
     public DefaultContainerizer(ContainerizerSettings settings, IsolatorPlan plan, Launcher launcher) {
-        this(settings, plan, launcher, ContainerJournal.NONE);
-    }
-
-    /**
-     * @param settings the containerizer's settings
-     * @param plan the isolators, in order
-     * @param launcher the launcher that starts every container
-     * @param journal where each container's progress is recorded
-     */
-    public DefaultContainerizer(ContainerizerSettings settings, IsolatorPlan plan, Launcher launcher,
-            ContainerJournal journal) {
         this.settings = settings;
         this.isolators = plan.isolators();
         this.launcher = launcher;
-        this.journal = journal;
-    }
-
-    /**
-     * Takes over a container recovered after an agent restart: its isolators were already given it in
-     * {@code recover}; its watches are re-armed and its exit, kill and destroy handled as for a
-     * container launched here. A launched container whose process already ended is destroyed at once.
-     *
-     * @param request what it was launched with
-     * @param config the config its isolators were prepared with
-     * @param launched its first process, as the launcher (or recovery) sees it
-     * @throws ContainerizerException for an id already in use
-     */
-    public void adopt(LaunchRequest request, ContainerConfig config, LaunchedContainer launched) {
-        ContainerID id = request.containerId();
-        Container c = new Container(id, Path.of(config.getDirectory()),
-                settings.runtimeDir().resolve("containers").resolve(id.getValue()), request);
-        c.config = config;
-        c.launched = launched;
-        for (PlannedIsolator planned : isolators) {
-            if (!id.hasParent() || planned.isolator().supportsNesting()) {
-                c.prepared.add(planned);
-            }
-        }
-        if (containers.putIfAbsent(id, c) != null) {
-            throw new ContainerizerException(TaskStatus.Reason.REASON_CONTAINER_LAUNCH_FAILED,
-                    "Container " + ContainerIds.toString(id) + " already exists");
-        }
-        for (PlannedIsolator planned : c.prepared) {
-            try {
-                planned.isolator().watch(id).whenComplete((limitation, error) -> limited(c, planned, limitation, error));
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, describe(planned, "watch", e), e);
-            }
-        }
-        synchronized (c) {
-            c.running = true;
-        }
-        launched.exit().whenCompleteAsync((status, error) -> terminate(c, Cause.EXITED), workers);
     }
 
     /** @return the settings this containerizer runs with */
@@ -193,11 +142,6 @@ public final class DefaultContainerizer implements Containerizer {
             chownSandbox(c.sandbox, command.getUser());
         }
         c.config = config.build();
-        try {
-            journal.config(id, c.config);
-        } catch (RuntimeException e) {
-            throw new LaunchFailure("Failed to checkpoint the container config: " + e.getMessage());
-        }
 
         List<ContainerLaunchInfo> infos = new ArrayList<>();
         for (PlannedIsolator planned : isolators) {
@@ -219,19 +163,9 @@ public final class DefaultContainerizer implements Containerizer {
         }
         LaunchSpec spec = spec(c, merged);
         try {
-            journal.launchInfo(id, merged);
-        } catch (RuntimeException e) {
-            throw new LaunchFailure("Failed to checkpoint the launch info: " + e.getMessage());
-        }
-        try {
             c.launched = launcher.launch(spec);
         } catch (LaunchException e) {
             throw new LaunchFailure(e.getMessage());
-        }
-        try {
-            journal.pid(id, c.launched.pid());
-        } catch (RuntimeException e) {
-            throw new LaunchFailure("Failed to checkpoint the pid " + c.launched.pid() + ": " + e.getMessage());
         }
         for (PlannedIsolator planned : c.prepared) {
             try {
@@ -313,8 +247,7 @@ public final class DefaultContainerizer implements Containerizer {
         }
         String user = c.config.hasUser() ? c.config.getUser() : null;
         return new LaunchSpec(c.id, c.sandbox, merged, argv, env, workingDirectory, user,
-                c.sandbox.resolve("stdout"), c.sandbox.resolve("stderr"),
-                journal.exitStatusFile(c.id).orElse(c.runtimeDir.resolve("status")));
+                c.sandbox.resolve("stdout"), c.sandbox.resolve("stderr"), c.runtimeDir.resolve("status"));
     }
 
     private static void addVariables(Map<String, String> env, Environment environment, String from)
@@ -386,14 +319,7 @@ public final class DefaultContainerizer implements Containerizer {
             if (cause != Cause.EXITED) {
                 c.launched.destroy(cause.grace());
             }
-            Optional<Integer> status;
-            Optional<String> unknownStatus = Optional.empty();
-            try {
-                status = Optional.of(c.launched.exit().join());
-            } catch (java.util.concurrent.CompletionException e) {
-                status = Optional.empty();
-                unknownStatus = Optional.of(String.valueOf(e.getCause() != null ? e.getCause().getMessage() : e));
-            }
+            int status = c.launched.exit().join();
             ResourceStatistics statistics = sample(c);
             ContainerStatus containerStatus = status(c);
             List<String> errors = cleanup(c);
@@ -405,20 +331,20 @@ public final class DefaultContainerizer implements Containerizer {
             } else if (c.killRequested) {
                 state = TaskState.TASK_KILLED;
             } else {
-                state = status.isPresent() && status.get() == 0 ? TaskState.TASK_FINISHED : TaskState.TASK_FAILED;
+                state = status == 0 ? TaskState.TASK_FINISHED : TaskState.TASK_FAILED;
             }
-            Optional<String> message = cause.message().isPresent() ? cause.message() : unknownStatus;
+            Optional<String> message = cause.message();
             if (!errors.isEmpty()) {
                 state = TaskState.TASK_FAILED;
                 String cleanupMessage = "Failed to clean up an isolator when destroying container: "
                         + String.join("; ", errors);
                 message = Optional.of(message.map(m -> m + "; " + cleanupMessage).orElse(cleanupMessage));
             }
-            complete(c, new FinalStatus(c.id, c.sandbox.toString(), state, status,
+            c.result.complete(new FinalStatus(c.id, c.sandbox.toString(), state, Optional.of(status),
                     cause.reason(), message, cause.limitation(), containerStatus, Optional.of(statistics)));
         } catch (RuntimeException | Error e) {
             LOG.log(System.Logger.Level.ERROR, "Failed to destroy container " + ContainerIds.toString(c.id), e);
-            complete(c, new FinalStatus(c.id, c.sandbox.toString(), TaskState.TASK_FAILED, Optional.empty(),
+            c.result.complete(new FinalStatus(c.id, c.sandbox.toString(), TaskState.TASK_FAILED, Optional.empty(),
                     Optional.empty(), Optional.of("Failed to destroy container: " + e), Optional.empty(),
                     ContainerStatus.newBuilder().setContainerId(c.id).build(), Optional.ofNullable(c.lastStatistics)));
         }
@@ -440,19 +366,9 @@ public final class DefaultContainerizer implements Containerizer {
         removeRuntimeDir(c);
         String full = errors.isEmpty() ? message
                 : message + "; Failed to clean up an isolator when destroying container: " + String.join("; ", errors);
-        complete(c, new FinalStatus(c.id, c.sandbox.toString(), TaskState.TASK_FAILED, Optional.empty(),
+        c.result.complete(new FinalStatus(c.id, c.sandbox.toString(), TaskState.TASK_FAILED, Optional.empty(),
                 Optional.of(TaskStatus.Reason.REASON_CONTAINER_LAUNCH_FAILED), Optional.of(full), Optional.empty(),
                 containerStatus, Optional.empty()));
-    }
-
-    private void complete(Container c, FinalStatus status) {
-        try {
-            journal.terminated(status);
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "Failed to checkpoint the termination of container "
-                    + ContainerIds.toString(c.id), e);
-        }
-        c.result.complete(status);
     }
 
     /** Cleans up every prepared isolator in reverse order, each even if another failed. */
@@ -471,10 +387,7 @@ public final class DefaultContainerizer implements Containerizer {
         return errors;
     }
 
-    private void removeRuntimeDir(Container c) {
-        if (journal != ContainerJournal.NONE) {
-            return; // the journal's directory: it keeps the termination until the container is removed
-        }
+    private static void removeRuntimeDir(Container c) {
         try {
             deleteTree(c.runtimeDir);
         } catch (UncheckedIOException e) {
@@ -546,11 +459,7 @@ public final class DefaultContainerizer implements Containerizer {
                     "Container " + ContainerIds.toString(containerId) + " is still running; destroy it first");
         }
         deleteTree(c.sandbox);
-        if (journal == ContainerJournal.NONE) {
-            deleteTree(c.runtimeDir);
-        } else {
-            journal.removed(containerId);
-        }
+        deleteTree(c.runtimeDir);
         containers.remove(containerId, c);
         return true;
     }

@@ -11,6 +11,7 @@ import corral.agent.containerizer.FinalStatusJson;
 import corral.agent.containerizer.LaunchRequest;
 import corral.agent.containerizer.ResourceText;
 import corral.agent.discovery.IsolatorPlan;
+import corral.agent.launcher.Launcher;
 import corral.agent.launcher.Launchers;
 import corral.isolator.spi.MesosJson;
 import corral.isolator.spi.mesos.CommandInfo;
@@ -31,6 +32,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -41,7 +44,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class RunCommand implements Command {
 
-    private static final int USAGE = 2;
+    private static final int USAGE = Cli.USAGE;
 
     @Override
     public String name() {
@@ -86,13 +89,19 @@ public final class RunCommand implements Command {
             plan = invocation.createIsolators();
         } catch (StartupException e) {
             e.problems().forEach(err::println);
-            return USAGE;
+            return Cli.INVALID;
         } catch (ConfigException e) {
             err.println(e.getMessage());
             return USAGE;
         }
-        try (DefaultContainerizer containerizer = new DefaultContainerizer(settings, plan,
-                Launchers.select(invocation.config()))) {
+        Launcher launcher;
+        try {
+            launcher = Launchers.select(invocation.config());
+        } catch (IllegalArgumentException e) {
+            err.println(e.getMessage());
+            return Cli.INVALID;
+        }
+        try (DefaultContainerizer containerizer = new DefaultContainerizer(settings, plan, launcher)) {
             return new Foreground(containerizer, request.containerId(), statusFile, invocation.out(), err)
                     .run(request);
         }
@@ -107,6 +116,7 @@ public final class RunCommand implements Command {
         private final Tail stdout;
         private final Tail stderr;
         private final AtomicBoolean reported = new AtomicBoolean();
+        private final CountDownLatch reportDone = new CountDownLatch(1);
 
         Foreground(DefaultContainerizer containerizer, ContainerID id, Optional<Path> statusFile, PrintStream out,
                 PrintStream err) {
@@ -146,17 +156,30 @@ public final class RunCommand implements Command {
 
         /** SIGINT or SIGTERM: destroy the container so that nothing outlives the agent. */
         private void interrupted() {
-            if (reported.get()) {
-                return;
+            if (!reported.get()) {
+                containerizer.destroy(id);
+                containerizer.wait(id).map(f -> f.join()).ifPresent(this::report);
             }
-            containerizer.destroy(id);
-            containerizer.wait(id).map(f -> f.join()).ifPresent(this::report);
+            try {
+                // the main thread may be reporting: the JVM must not halt before it is done
+                reportDone.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
 
         private void report(FinalStatus status) {
             if (!reported.compareAndSet(false, true)) {
                 return;
             }
+            try {
+                write(status);
+            } finally {
+                reportDone.countDown();
+            }
+        }
+
+        private void write(FinalStatus status) {
             stdout.finish();
             stderr.finish();
             if (statusFile.isPresent()) {

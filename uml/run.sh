@@ -13,7 +13,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 uml=${UML:-$(command -v linux.uml || true)}
-timeout_s=300 mem=1536M xfs_size=512M image= log=/dev/null
+timeout_s=300 mem=1G xfs_size=512M image= log=/dev/null
 shares=()
 while getopts "t:m:x:i:s:l:" opt; do
   case $opt in

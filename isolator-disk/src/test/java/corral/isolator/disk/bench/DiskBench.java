@@ -4,8 +4,6 @@ import corral.bindings.FsXattr;
 import corral.bindings.Quota;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -65,9 +63,16 @@ public final class DiskBench {
 
     private static void measure(Path root, int rounds, String device) throws Exception {
         List<Path> sandboxes = sandboxes(root);
-        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         System.out.printf("%s: %d sandboxes under %s, kernel %s%n", device == null ? "host" : "guest",
                 sandboxes.size(), root, System.getProperty("os.version"));
+        Path empty = Files.createDirectories(root.resolve("empty"));
+        long f0 = System.nanoTime();
+        long fc0 = processCpuNs();
+        for (int i = 0; i < sandboxes.size(); i++) {
+            du(empty);
+        }
+        System.out.printf("du   spawn floor (the same du on an empty directory, x%d): %.1f ms wall, %.1f ms CPU%n",
+                sandboxes.size(), (System.nanoTime() - f0) / 1e6, (processCpuNs() - fc0) / 1e6);
         double[] duWall = new double[rounds];
         double[] duCpu = new double[rounds];
         long duTotal = 0;
@@ -88,20 +93,27 @@ public final class DiskBench {
             summary("du", duWall, duCpu);
             return;
         }
+        for (int s = 0; s < sandboxes.size(); s++) {
+            Quota.get(device, FIRST_PROJECT + s); // warm-up: class loading, jnr stubs
+        }
+        final int repeat = 1000; // one refresh is well under a clock tick: time many
         double[] qWall = new double[rounds];
         double[] qCpu = new double[rounds];
         long qTotal = 0;
         for (int r = 0; r < rounds; r++) {
-            long cpu0 = threads.getCurrentThreadCpuTime();
+            long cpu0 = processCpuNs();
             long t0 = System.nanoTime();
             long total = 0;
-            for (int s = 0; s < sandboxes.size(); s++) {
-                total += Quota.get(device, FIRST_PROJECT + s).orElseThrow().usedBytes();
+            for (int k = 0; k < repeat; k++) {
+                total = 0;
+                for (int s = 0; s < sandboxes.size(); s++) {
+                    total += Quota.get(device, FIRST_PROJECT + s).orElseThrow().usedBytes();
+                }
             }
-            qWall[r] = (System.nanoTime() - t0) / 1e6;
-            qCpu[r] = (threads.getCurrentThreadCpuTime() - cpu0) / 1e6;
+            qWall[r] = (System.nanoTime() - t0) / 1e6 / repeat;
+            qCpu[r] = (processCpuNs() - cpu0) / 1e6 / repeat;
             qTotal = total;
-            System.out.printf("xfs  round %d: %9.3f ms wall, %9.3f ms CPU, %d KiB%n", r + 1, qWall[r], qCpu[r], total / 1024);
+            System.out.printf("xfs  round %d (mean of " + repeat + "): %9.3f ms wall, %9.3f ms CPU, %d KiB%n", r + 1, qWall[r], qCpu[r], total / 1024);
         }
         summary("du", duWall, duCpu);
         summary("xfs", qWall, qCpu);

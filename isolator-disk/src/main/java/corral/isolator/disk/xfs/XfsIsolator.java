@@ -206,9 +206,8 @@ public final class XfsIsolator implements Isolator {
             LOG.log(Level.INFO, "Assigned project {0} to ''{1}''", String.valueOf(projectId), sandbox);
             applyQuota(containerId, projectId, quota);
         } catch (IOException | IsolatorException e) {
-            release(null, labelled, projectId);
-            String why = e instanceof IsolatorException ? e.getMessage() : e.getMessage();
-            throw new IsolatorException("Failed to assign project " + projectId + ": " + why, e);
+            release(null, labelled, projectId); // undo: labels off, record dropped, id free again
+            throw new IsolatorException("Failed to assign project " + projectId + ": " + e.getMessage(), e);
         }
         containers.put(key(containerId), new Info(containerId, sandbox, ephemeral, projectId, quota));
         return Optional.empty();

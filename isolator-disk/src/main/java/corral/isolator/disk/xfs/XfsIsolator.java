@@ -118,11 +118,12 @@ public final class XfsIsolator implements Isolator {
     }
 
     /**
-     * @return the gauges for {@code /metrics/snapshot}, by Mesos's names: {@value #PROJECT_IDS_TOTAL}
-     *     and {@value #PROJECT_IDS_FREE}; read afresh on each call
+     * @return Mesos's gauges {@value #PROJECT_IDS_TOTAL} and {@value #PROJECT_IDS_FREE}, for
+     *     {@code /metrics/snapshot}; read afresh on each call
      */
-    public Map<String, Long> metrics() {
-        return Map.of(PROJECT_IDS_TOTAL, projectIdsTotal(), PROJECT_IDS_FREE, projectIdsFree());
+    @Override
+    public Map<String, Double> metrics() {
+        return Map.of(PROJECT_IDS_TOTAL, (double) projectIdsTotal(), PROJECT_IDS_FREE, (double) projectIdsFree());
     }
 
     // --- lifecycle ------------------------------------------------------------------------------

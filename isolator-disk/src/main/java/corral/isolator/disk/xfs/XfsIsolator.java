@@ -206,7 +206,7 @@ public final class XfsIsolator implements Isolator {
             }
             LOG.log(Level.INFO, "Assigned project {0} to ''{1}''", String.valueOf(projectId), sandbox);
             applyQuota(containerId, projectId, quota);
-        } catch (IOException | IsolatorException e) {
+        } catch (IOException | RuntimeException e) {
             release(null, labelled, projectId); // undo: labels off, record dropped, id free again
             throw new IsolatorException("Failed to assign project " + projectId + ": " + e.getMessage(), e);
         }
@@ -337,7 +337,7 @@ public final class XfsIsolator implements Isolator {
             }
             try {
                 FsXattr.setTree(dir, 0);
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
                 clean = false;
                 LOG.log(Level.WARNING, "Failed to clear project {0} from ''{1}'': {2}", String.valueOf(projectId), dir, e.getMessage());
             }

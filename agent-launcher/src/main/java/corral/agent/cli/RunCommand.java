@@ -13,6 +13,7 @@ import corral.agent.containerizer.LaunchRequest;
 import corral.agent.containerizer.ResourceText;
 import corral.agent.discovery.IsolatorPlan;
 import corral.agent.discovery.PlannedIsolator;
+import corral.agent.launcher.Launcher;
 import corral.agent.launcher.Launchers;
 import corral.agent.launcher.linux.LinuxLauncher;
 import corral.isolator.spi.IsolatorException;
@@ -35,6 +36,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -45,7 +48,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class RunCommand implements Command {
 
-    private static final int USAGE = 2;
+    private static final int USAGE = Cli.USAGE;
 
     @Override
     public String name() {
@@ -85,12 +88,14 @@ public final class RunCommand implements Command {
         }
         IsolatorPlan plan;
         ContainerizerSettings settings;
+        Launcher launcher;
         try {
             settings = ContainerizerSettings.from(invocation.config());
+            launcher = Launchers.select(invocation.config());
             plan = invocation.createIsolators();
         } catch (StartupException e) {
             e.problems().forEach(err::println);
-            return USAGE;
+            return Cli.INVALID;
         } catch (ConfigException e) {
             err.println(e.getMessage());
             return USAGE;
@@ -103,8 +108,7 @@ public final class RunCommand implements Command {
             err.println(e.getMessage());
             return USAGE;
         }
-        try (DefaultContainerizer containerizer = new DefaultContainerizer(settings, plan,
-                Launchers.select(invocation.config()), images)) {
+        try (DefaultContainerizer containerizer = new DefaultContainerizer(settings, plan, launcher, images)) {
             return new Foreground(containerizer, request.containerId(), statusFile, invocation.out(), err)
                     .run(request);
         }
@@ -119,6 +123,7 @@ public final class RunCommand implements Command {
         private final Tail stdout;
         private final Tail stderr;
         private final AtomicBoolean reported = new AtomicBoolean();
+        private final CountDownLatch reportDone = new CountDownLatch(1);
 
         Foreground(DefaultContainerizer containerizer, ContainerID id, Optional<Path> statusFile, PrintStream out,
                 PrintStream err) {
@@ -158,17 +163,30 @@ public final class RunCommand implements Command {
 
         /** SIGINT or SIGTERM: destroy the container so that nothing outlives the agent. */
         private void interrupted() {
-            if (reported.get()) {
-                return;
+            if (!reported.get()) {
+                containerizer.destroy(id);
+                containerizer.wait(id).map(f -> f.join()).ifPresent(this::report);
             }
-            containerizer.destroy(id);
-            containerizer.wait(id).map(f -> f.join()).ifPresent(this::report);
+            try {
+                // the main thread may be reporting: the JVM must not halt before it is done
+                reportDone.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
 
         private void report(FinalStatus status) {
             if (!reported.compareAndSet(false, true)) {
                 return;
             }
+            try {
+                write(status);
+            } finally {
+                reportDone.countDown();
+            }
+        }
+
+        private void write(FinalStatus status) {
             stdout.finish();
             stderr.finish();
             if (statusFile.isPresent()) {

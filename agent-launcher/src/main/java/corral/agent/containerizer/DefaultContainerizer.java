@@ -138,10 +138,13 @@ public final class DefaultContainerizer implements Containerizer {
         LaunchRequest request = c.request;
         try {
             Files.createDirectories(c.sandbox);
+        } catch (IOException e) {
+            throw new LaunchFailure("Failed to create the sandbox '" + c.sandbox + "' (--work_dir): " + e);
+        }
+        try {
             Files.createDirectories(c.runtimeDir);
         } catch (IOException e) {
-            throw new LaunchFailure("Failed to create the sandbox '" + c.sandbox + "' or runtime directory '"
-                    + c.runtimeDir + "': " + e);
+            throw new LaunchFailure("Failed to create the runtime directory '" + c.runtimeDir + "' (--runtime_dir): " + e);
         }
         CommandInfo command = request.command();
         ContainerConfig.Builder config = ContainerConfig.newBuilder()

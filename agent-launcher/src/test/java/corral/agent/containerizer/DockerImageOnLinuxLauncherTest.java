@@ -133,6 +133,22 @@ class DockerImageOnLinuxLauncherTest {
     }
 
     @Test
+    void binAgentRunRunsTheImage() throws Exception {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        int code = new corral.agent.cli.Cli(new java.io.PrintStream(out, true, StandardCharsets.UTF_8),
+                new java.io.PrintStream(err, true, StandardCharsets.UTF_8), Map.of()).run(new String[] {"run",
+                    "--work_dir=" + dir.resolve("cli-work"), "--runtime_dir=" + dir.resolve("cli-run"),
+                    "--isolation=filesystem/linux,docker/runtime,namespaces/pid", "--image_providers=docker",
+                    "--docker_registry=" + dir.resolve("registry"), "--docker_store_dir=" + dir.resolve("store"),
+                    "--docker_image=busybox:1.0", "--container_id=cli-" + run, "--env={\"WHO\":\"cli\"}"});
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertEquals(0, code, text + err.toString(StandardCharsets.UTF_8));
+        assertTrue(text.startsWith("hello from image, cli\n/work/dir\n/mnt/mesos/sandbox\n2\n"), text);
+        assertEquals(List.of(), mountsUnder(dir));
+    }
+
+    @Test
     void fiftyLaunchesExtractTheLayersOnceAndLeaveNoMounts() throws Exception {
         launch(ContainerID.newBuilder().setValue("warm-" + run).build());
         Map<Path, Object> inodes = new HashMap<>();

@@ -205,8 +205,11 @@ public final class LinuxLauncher implements Launcher {
             Namespaces.unshare(program.cloneFlags());
         }
         if (program.mountNamespace()) {
-            // nothing done in the container may propagate back to the host
-            Mounts.mount(null, "/", null, Mounts.MS_REC | Mounts.MS_PRIVATE, null);
+            // nothing done in the container may propagate back to the host; an isolator that declares
+            // "/" recursively slave first (filesystem/linux) keeps receiving the host's new mounts
+            if (!declaresRootSlave(program)) {
+                Mounts.mount(null, "/", null, Mounts.MS_REC | Mounts.MS_PRIVATE, null);
+            }
             for (ContainerMountInfo mount : program.mounts()) {
                 if (program.rootfs() != null) {
                     program.rootfs().createTarget(mount);
@@ -219,6 +222,17 @@ public final class LinuxLauncher implements Launcher {
             }
         }
         return request.posix_spawn();
+    }
+
+    /** @return whether the first mount makes "/" recursively slave (a propagation change, nothing mounted) */
+    static boolean declaresRootSlave(ContainerProgram program) {
+        if (program.mounts().isEmpty()) {
+            return false;
+        }
+        ContainerMountInfo first = program.mounts().get(0);
+        long flags = first.getFlags() & 0xffffffffL;
+        return "/".equals(first.getTarget()) && !first.hasSource() && !first.hasType()
+                && flags == (Mounts.MS_REC | Mounts.MS_SLAVE);
     }
 
     private static void mount(ContainerMountInfo mount) throws LaunchException {

@@ -78,8 +78,15 @@ public final class Checkpointer {
         write(containerId, CheckpointLayout.PID, (process.format() + "\n").getBytes(StandardCharsets.US_ASCII));
     }
 
-    /** @param status the container's final status, once it is cleaned up */
+    /**
+     * Records the final status, unless the container's checkpoint was removed meanwhile.
+     *
+     * @param status the container's final status, once it is cleaned up
+     */
     public void terminated(FinalStatus status) {
+        if (!java.nio.file.Files.isDirectory(layout.containerDir(status.containerId()))) {
+            return;
+        }
         write(status.containerId(), CheckpointLayout.TERMINATION, FinalStatuses.toMessage(status).toByteArray());
     }
 

@@ -14,7 +14,13 @@ module corral.agent {
     requires jdk.unsupported;
 
     exports corral.agent.containerizer;
+    exports corral.agent.config;
+    exports corral.agent.discovery;
     exports corral.agent.http.v1;
 
     uses corral.isolator.spi.IsolatorProvider;
+
+    provides corral.isolator.spi.IsolatorProvider with
+            corral.agent.isolators.posix.PosixCpuProvider,
+            corral.agent.isolators.posix.PosixMemProvider;
 }

@@ -6,6 +6,7 @@
  * root-level {@code reference.conf} with its defaults under its own key prefix.
  *
  * @uses corral.isolator.spi.IsolatorProvider
+ * @uses corral.isolator.spi.ImageProvisionerProvider
  */
 module corral.isolator.spi {
     requires transitive com.google.protobuf;
@@ -18,4 +19,5 @@ module corral.isolator.spi {
     exports corral.isolator.spi.docker;
 
     uses corral.isolator.spi.IsolatorProvider;
+    uses corral.isolator.spi.ImageProvisionerProvider;
 }

@@ -34,4 +34,12 @@ public interface Invocation {
 
     /** @return where the command prints problems */
     PrintStream err();
+
+    /**
+     * @return every agent flag that has a value (given or default), by name, as text: what Mesos's
+     *     {@code /flags} shows; empty when the invocation does not know them
+     */
+    default Map<String, String> flagValues() {
+        return Map.of();
+    }
 }

@@ -1,0 +1,43 @@
+package corral.agent.cli;
+
+import corral.agent.discovery.IsolationSelector;
+import corral.agent.discovery.IsolatorPlan;
+import corral.agent.discovery.PlannedIsolator;
+import java.io.PrintStream;
+import java.util.Locale;
+
+/**
+ * {@code bin/agent validate [FLAGS]}: every startup check against this host, then the resolved,
+ * ordered isolator plan. Creates the isolators (as startup does) but launches nothing.
+ */
+final class ValidateCommand extends BuiltinCommand {
+
+    @Override
+    public String name() {
+        return "validate";
+    }
+
+    @Override
+    public String summary() {
+        return "run every startup check and print the resolved, ordered isolator plan (exit 1 if invalid)";
+    }
+
+    @Override
+    int run(AgentInvocation invocation) {
+        IsolatorPlan plan = invocation.createIsolators();
+        PrintStream out = invocation.out();
+        out.println("Isolators, in prepare order (cleanup runs in reverse):");
+        out.printf("  %-22s %-16s %-32s %-8s %s%n", "ISOLATOR", "VERSION", "MODULE", "ORIGIN", "DESCRIPTION");
+        if (!plan.contains(IsolationSelector.DEFAULT_FILESYSTEM)
+                && invocation.planner().select().isolation().contains(IsolationSelector.DEFAULT_FILESYSTEM)) {
+            out.printf("  %-22s %-16s %-32s %-8s %s%n", IsolationSelector.DEFAULT_FILESYSTEM, "-", "-", "implicit",
+                    "sandboxes are plain host directories (nothing to prepare)");
+        }
+        for (PlannedIsolator i : plan.isolators()) {
+            out.printf("  %-22s %-16s %-32s %-8s %s%n", i.id(), i.version(), i.module(),
+                    i.origin().name().toLowerCase(Locale.ROOT), i.description());
+        }
+        out.println("Configuration is valid.");
+        return 0;
+    }
+}

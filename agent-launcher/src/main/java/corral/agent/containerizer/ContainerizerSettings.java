@@ -1,0 +1,65 @@
+package corral.agent.containerizer;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigValueType;
+import corral.isolator.spi.MesosJson;
+import corral.isolator.spi.MesosValues;
+import corral.isolator.spi.mesos.ContainerInfo;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The containerizer's settings, read eagerly from {@code corral.agent}.
+ *
+ * @param workDir {@code --work_dir}: sandboxes live in {@code sandboxes/<container_id>} under it
+ * @param runtimeDir {@code --runtime_dir}: per-container state in {@code containers/<container_id>}
+ * @param sandboxDirectory {@code --sandbox_directory}: where a container with a root filesystem sees
+ *     its sandbox
+ * @param shutdownGracePeriod {@code --executor_shutdown_grace_period}: SIGTERM to SIGKILL on destroy
+ * @param defaultContainerInfo {@code --default_container_info}, for launches without one
+ */
+public record ContainerizerSettings(Path workDir, Path runtimeDir, String sandboxDirectory,
+        Duration shutdownGracePeriod, Optional<ContainerInfo> defaultContainerInfo) {
+
+    private static final String PREFIX = "corral.agent.";
+
+    /**
+     * @param config the agent's resolved configuration
+     * @return the settings
+     * @throws ConfigException.BadValue naming the flag and value when one does not parse
+     */
+    public static ContainerizerSettings from(Config config) {
+        return new ContainerizerSettings(
+                Path.of(config.getString(PREFIX + "work_dir")),
+                Path.of(config.getString(PREFIX + "runtime_dir")),
+                config.getString(PREFIX + "sandbox_directory"),
+                MesosValues.duration(config, PREFIX + "executor_shutdown_grace_period"),
+                defaultContainerInfo(config));
+    }
+
+    private static Optional<ContainerInfo> defaultContainerInfo(Config config) {
+        String path = PREFIX + "default_container_info";
+        if (!config.hasPath(path)) {
+            return Optional.empty();
+        }
+        String json = config.getValue(path).valueType() == ConfigValueType.STRING
+                ? config.getString(path)
+                : config.getValue(path).render(ConfigRenderOptions.concise());
+        if (json.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            ContainerInfo.Builder info = MesosJson.parse(json, ContainerInfo.newBuilder());
+            if (!info.hasType()) {
+                info.setType(ContainerInfo.Type.MESOS);
+            }
+            return Optional.of(info.build());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException.BadValue(config.origin(), path,
+                    "Failed to parse '" + json + "' as a JSON ContainerInfo: " + e.getMessage());
+        }
+    }
+}

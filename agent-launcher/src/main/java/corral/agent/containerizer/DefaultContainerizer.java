@@ -1,0 +1,583 @@
+package corral.agent.containerizer;
+
+import corral.agent.discovery.IsolatorPlan;
+import corral.agent.discovery.PlannedIsolator;
+import corral.agent.launcher.LaunchException;
+import corral.agent.launcher.LaunchSpec;
+import corral.agent.launcher.LaunchedContainer;
+import corral.agent.launcher.Launcher;
+import corral.isolator.spi.IsolatorException;
+import corral.isolator.spi.mesos.CommandInfo;
+import corral.isolator.spi.mesos.ContainerID;
+import corral.isolator.spi.mesos.ContainerInfo;
+import corral.isolator.spi.mesos.ContainerStatus;
+import corral.isolator.spi.mesos.Environment;
+import corral.isolator.spi.mesos.Resource;
+import corral.isolator.spi.mesos.ResourceStatistics;
+import corral.isolator.spi.mesos.TaskState;
+import corral.isolator.spi.mesos.TaskStatus;
+import corral.isolator.spi.mesos.Value;
+import corral.isolator.spi.mesos.slave.ContainerClass;
+import corral.isolator.spi.mesos.slave.ContainerConfig;
+import corral.isolator.spi.mesos.slave.ContainerLaunchInfo;
+import corral.isolator.spi.mesos.slave.ContainerLimitation;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.Stream;
+
+/**
+ * Mesos's containerizer lifecycle around a {@link Launcher}: prepare every isolator in plan order,
+ * merge their launch infos, start the container held before exec, isolate, watch, release; on exit,
+ * limitation or destroy: kill, clean up every isolator in reverse order, report the final status.
+ * Thread-safe.
+ */
+public final class DefaultContainerizer implements Containerizer {
+
+    /** {@code PATH} of a task whose environment does not set one. */
+    public static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+    private static final System.Logger LOG = System.getLogger(DefaultContainerizer.class.getName());
+    private static final int SIGKILL = 9;
+
+    private final ContainerizerSettings settings;
+    private final List<PlannedIsolator> isolators;
+    private final Launcher launcher;
+    private final ConcurrentMap<ContainerID, Container> containers = new ConcurrentHashMap<>();
+    private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "corral-containerizer");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /**
+     * @param settings the containerizer's settings
+     * @param plan the isolators, in order
+     * @param launcher the launcher that starts every container
+     */
+    public DefaultContainerizer(ContainerizerSettings settings, IsolatorPlan plan, Launcher launcher) {
+        this.settings = settings;
+        this.isolators = plan.isolators();
+        this.launcher = launcher;
+    }
+
+    /** @return the settings this containerizer runs with */
+    public ContainerizerSettings settings() {
+        return settings;
+    }
+
+    /**
+     * @param containerId a container id
+     * @return the host sandbox directory of that container
+     */
+    public Path sandbox(ContainerID containerId) {
+        return settings.workDir().resolve("sandboxes").resolve(containerId.getValue());
+    }
+
+    @Override
+    public void launch(LaunchRequest request) {
+        ContainerID id = request.containerId();
+        String problem = ContainerIds.problem(id);
+        if (problem != null) {
+            throw new ContainerizerException(TaskStatus.Reason.REASON_CONTAINER_LAUNCH_FAILED, problem);
+        }
+        if (id.hasParent()) {
+            throw new ContainerizerException(TaskStatus.Reason.REASON_CONTAINER_LAUNCH_FAILED,
+                    "Invalid container_id '" + ContainerIds.toString(id) + "': nested containers are not supported yet");
+        }
+        Container container = new Container(id, sandbox(id),
+                settings.runtimeDir().resolve("containers").resolve(id.getValue()), request);
+        if (containers.putIfAbsent(id, container) != null) {
+            throw new ContainerizerException(TaskStatus.Reason.REASON_CONTAINER_LAUNCH_FAILED,
+                    "Container " + ContainerIds.toString(id) + " already exists");
+        }
+        try {
+            start(container);
+        } catch (LaunchFailure failure) {
+            String message = "Failed to launch container: " + failure.getMessage();
+            abortLaunch(container, message);
+            throw new ContainerizerException(TaskStatus.Reason.REASON_CONTAINER_LAUNCH_FAILED, message);
+        } catch (RuntimeException | Error e) {
+            abortLaunch(container, "Failed to launch container: " + e);
+            throw e;
+        }
+    }
+
+    private void start(Container c) throws LaunchFailure {
+        ContainerID id = c.id;
+        LaunchRequest request = c.request;
+        try {
+            Files.createDirectories(c.sandbox);
+            Files.createDirectories(c.runtimeDir);
+        } catch (IOException e) {
+            throw new LaunchFailure("Failed to create the sandbox '" + c.sandbox + "' or runtime directory '"
+                    + c.runtimeDir + "': " + e);
+        }
+        CommandInfo command = request.command();
+        ContainerConfig.Builder config = ContainerConfig.newBuilder()
+                .setCommandInfo(command)
+                .addAllResources(request.resources())
+                .setContainerClass(ContainerClass.DEFAULT)
+                .setDirectory(c.sandbox.toString());
+        request.containerInfo().or(settings::defaultContainerInfo).ifPresent(config::setContainerInfo);
+        if (command.hasUser()) {
+            config.setUser(command.getUser());
+            chownSandbox(c.sandbox, command.getUser());
+        }
+        c.config = config.build();
+
+        List<ContainerLaunchInfo> infos = new ArrayList<>();
+        for (PlannedIsolator planned : isolators) {
+            if (id.hasParent() && !planned.isolator().supportsNesting()) {
+                continue;
+            }
+            c.prepared.add(planned);
+            try {
+                planned.isolator().prepare(id, c.config).ifPresent(infos::add);
+            } catch (RuntimeException e) {
+                throw new LaunchFailure(describe(planned, "prepare", e));
+            }
+        }
+        ContainerLaunchInfo merged;
+        try {
+            merged = LaunchInfos.merge(infos);
+        } catch (IllegalArgumentException e) {
+            throw new LaunchFailure(e.getMessage());
+        }
+        LaunchSpec spec = spec(c, merged);
+        try {
+            c.launched = launcher.launch(spec);
+        } catch (LaunchException e) {
+            throw new LaunchFailure(e.getMessage());
+        }
+        for (PlannedIsolator planned : c.prepared) {
+            try {
+                planned.isolator().watch(id).whenComplete((limitation, error) -> limited(c, planned, limitation, error));
+            } catch (RuntimeException e) {
+                throw new LaunchFailure(describe(planned, "watch", e));
+            }
+        }
+        for (PlannedIsolator planned : c.prepared) {
+            try {
+                planned.isolator().isolate(id, c.launched.pid());
+            } catch (RuntimeException e) {
+                throw new LaunchFailure(describe(planned, "isolate", e));
+            }
+        }
+        Cause early;
+        synchronized (c) {
+            early = c.pendingCause;
+        }
+        if (early == null) {
+            c.launched.start();
+            Map<String, Value.Scalar> limits = Map.of();
+            for (PlannedIsolator planned : c.prepared) {
+                try {
+                    planned.isolator().update(id, request.resources(), limits);
+                } catch (RuntimeException e) {
+                    synchronized (c) {
+                        if (c.pendingCause == null) {
+                            c.pendingCause = new Cause(TaskState.TASK_FAILED,
+                                    Optional.of(TaskStatus.Reason.REASON_CONTAINER_UPDATE_FAILED),
+                                    Optional.of("Failed to update container: " + describe(planned, "update", e)),
+                                    Optional.empty(), settings.shutdownGracePeriod());
+                        }
+                    }
+                    break;
+                }
+            }
+        }
+        Cause pending;
+        synchronized (c) {
+            c.running = true;
+            pending = c.pendingCause;
+        }
+        c.launched.exit().whenCompleteAsync((status, error) -> terminate(c, Cause.EXITED), workers);
+        if (pending != null) {
+            terminate(c, pending);
+        }
+    }
+
+    private LaunchSpec spec(Container c, ContainerLaunchInfo merged) throws LaunchFailure {
+        CommandInfo command = merged.hasCommand() ? merged.getCommand() : c.request.command();
+        List<String> argv = new ArrayList<>();
+        if (!command.hasValue()) {
+            throw new LaunchFailure("The command of container " + ContainerIds.toString(c.id) + " has no value");
+        }
+        if (command.getShell()) {
+            argv.addAll(List.of("/bin/sh", "-c", command.getValue()));
+        } else {
+            // value is the executable; arguments[0] would be argv[0], which exec "$@" cannot set apart
+            argv.add(command.getValue());
+            if (command.getArgumentsCount() > 1) {
+                argv.addAll(command.getArgumentsList().subList(1, command.getArgumentsCount()));
+            }
+        }
+        boolean rootfs = c.config.hasRootfs();
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("MESOS_SANDBOX", rootfs ? settings.sandboxDirectory() : c.sandbox.toString());
+        addVariables(env, merged.getEnvironment(), "an isolator");
+        addVariables(env, c.request.command().getEnvironment(), "the command");
+        env.putIfAbsent("PATH", DEFAULT_PATH);
+
+        Path workingDirectory = c.sandbox;
+        if (rootfs) {
+            workingDirectory = Path.of(merged.hasWorkingDirectory() ? merged.getWorkingDirectory()
+                    : settings.sandboxDirectory());
+        } else if (merged.hasWorkingDirectory()) {
+            LOG.log(System.Logger.Level.WARNING, "Ignoring working directory '" + merged.getWorkingDirectory()
+                    + "' of container " + ContainerIds.toString(c.id) + ": it has no root filesystem");
+        }
+        String user = c.config.hasUser() ? c.config.getUser() : null;
+        return new LaunchSpec(c.id, c.sandbox, merged, argv, env, workingDirectory, user,
+                c.sandbox.resolve("stdout"), c.sandbox.resolve("stderr"), c.runtimeDir.resolve("status"));
+    }
+
+    private static void addVariables(Map<String, String> env, Environment environment, String from)
+            throws LaunchFailure {
+        for (Environment.Variable variable : environment.getVariablesList()) {
+            if (variable.getType() == Environment.Variable.Type.SECRET) {
+                throw new LaunchFailure("Environment variable '" + variable.getName() + "' of " + from
+                        + " is a secret, and secrets are not supported");
+            }
+            env.put(variable.getName(), variable.getValue());
+        }
+    }
+
+    private static void chownSandbox(Path sandbox, String user) throws LaunchFailure {
+        if (!"root".equals(System.getProperty("user.name"))) {
+            return; // the launcher refuses to switch users without root, with a clear message
+        }
+        try {
+            Files.setOwner(sandbox, FileSystems.getDefault().getUserPrincipalLookupService().lookupPrincipalByName(user));
+        } catch (IOException e) {
+            throw new LaunchFailure("Failed to chown the sandbox '" + sandbox + "' to user '" + user + "': " + e);
+        }
+    }
+
+    private static String describe(PlannedIsolator planned, String call, RuntimeException e) {
+        if (e instanceof IsolatorException && e.getMessage() != null) {
+            return e.getMessage();
+        }
+        return "Isolator '" + planned.id() + "' failed in " + call + ": " + e;
+    }
+
+    private void limited(Container c, PlannedIsolator planned, ContainerLimitation limitation, Throwable error) {
+        if (error != null) {
+            LOG.log(System.Logger.Level.ERROR, "Watch of isolator '" + planned.id() + "' for container "
+                    + ContainerIds.toString(c.id) + " failed; destroying it", error);
+            terminate(c, new Cause(TaskState.TASK_FAILED, Optional.empty(),
+                    Optional.of("Isolator '" + planned.id() + "' failed to watch the container: " + error.getMessage()),
+                    Optional.empty(), settings.shutdownGracePeriod()));
+            return;
+        }
+        LOG.log(System.Logger.Level.INFO, "Container " + ContainerIds.toString(c.id)
+                + " has reached its limit for resource "
+                + limitation.getResourcesList().stream().map(Resource::getName).toList() + " and will be terminated");
+        terminate(c, new Cause(TaskState.TASK_FAILED,
+                limitation.hasReason() ? Optional.of(limitation.getReason()) : Optional.empty(),
+                limitation.hasMessage() ? Optional.of(limitation.getMessage()) : Optional.empty(),
+                Optional.of(limitation), settings.shutdownGracePeriod()));
+    }
+
+    /** Starts the destruction of a launched container once; before it runs, only records the cause. */
+    private void terminate(Container c, Cause cause) {
+        synchronized (c) {
+            if (!c.running) {
+                if (c.pendingCause == null && cause != Cause.EXITED) {
+                    c.pendingCause = cause;
+                }
+                return;
+            }
+            if (c.terminating) {
+                return;
+            }
+            c.terminating = true;
+        }
+        workers.execute(() -> finish(c, cause));
+    }
+
+    private void finish(Container c, Cause cause) {
+        try {
+            if (cause != Cause.EXITED) {
+                c.launched.destroy(cause.grace());
+            }
+            int status = c.launched.exit().join();
+            ResourceStatistics statistics = sample(c);
+            ContainerStatus containerStatus = status(c);
+            List<String> errors = cleanup(c);
+            removeRuntimeDir(c);
+
+            TaskState state;
+            if (cause != Cause.EXITED) {
+                state = cause.state();
+            } else if (c.killRequested) {
+                state = TaskState.TASK_KILLED;
+            } else {
+                state = status == 0 ? TaskState.TASK_FINISHED : TaskState.TASK_FAILED;
+            }
+            Optional<String> message = cause.message();
+            if (!errors.isEmpty()) {
+                state = TaskState.TASK_FAILED;
+                String cleanupMessage = "Failed to clean up an isolator when destroying container: "
+                        + String.join("; ", errors);
+                message = Optional.of(message.map(m -> m + "; " + cleanupMessage).orElse(cleanupMessage));
+            }
+            c.result.complete(new FinalStatus(c.id, c.sandbox.toString(), state, Optional.of(status),
+                    cause.reason(), message, cause.limitation(), containerStatus, Optional.of(statistics)));
+        } catch (RuntimeException | Error e) {
+            LOG.log(System.Logger.Level.ERROR, "Failed to destroy container " + ContainerIds.toString(c.id), e);
+            c.result.complete(new FinalStatus(c.id, c.sandbox.toString(), TaskState.TASK_FAILED, Optional.empty(),
+                    Optional.empty(), Optional.of("Failed to destroy container: " + e), Optional.empty(),
+                    ContainerStatus.newBuilder().setContainerId(c.id).build(), Optional.ofNullable(c.lastStatistics)));
+        }
+    }
+
+    private void abortLaunch(Container c, String message) {
+        synchronized (c) {
+            c.terminating = true;
+        }
+        try {
+            if (c.launched != null) {
+                c.launched.abort();
+            }
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "Failed to abort container " + ContainerIds.toString(c.id), e);
+        }
+        ContainerStatus containerStatus = ContainerStatus.newBuilder().setContainerId(c.id).build();
+        List<String> errors = cleanup(c);
+        removeRuntimeDir(c);
+        String full = errors.isEmpty() ? message
+                : message + "; Failed to clean up an isolator when destroying container: " + String.join("; ", errors);
+        c.result.complete(new FinalStatus(c.id, c.sandbox.toString(), TaskState.TASK_FAILED, Optional.empty(),
+                Optional.of(TaskStatus.Reason.REASON_CONTAINER_LAUNCH_FAILED), Optional.of(full), Optional.empty(),
+                containerStatus, Optional.empty()));
+    }
+
+    /** Cleans up every prepared isolator in reverse order, each even if another failed. */
+    private static List<String> cleanup(Container c) {
+        List<String> errors = new ArrayList<>();
+        for (int i = c.prepared.size() - 1; i >= 0; i--) {
+            PlannedIsolator planned = c.prepared.get(i);
+            try {
+                planned.isolator().cleanup(c.id);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "Isolator '" + planned.id() + "' failed to clean up container "
+                        + ContainerIds.toString(c.id), e);
+                errors.add(describe(planned, "cleanup", e));
+            }
+        }
+        return errors;
+    }
+
+    private static void removeRuntimeDir(Container c) {
+        try {
+            deleteTree(c.runtimeDir);
+        } catch (UncheckedIOException e) {
+            LOG.log(System.Logger.Level.WARNING, "Failed to remove " + c.runtimeDir, e);
+        }
+    }
+
+    private static void deleteTree(Path root) {
+        if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("remove " + root + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Optional<CompletableFuture<FinalStatus>> wait(ContainerID containerId) {
+        return Optional.ofNullable(containers.get(containerId)).map(c -> c.result);
+    }
+
+    @Override
+    public boolean kill(ContainerID containerId, int signal) {
+        Container c = containers.get(containerId);
+        if (c == null) {
+            return false;
+        }
+        if (signal == SIGKILL) {
+            terminate(c, new Cause(TaskState.TASK_KILLED, Optional.empty(), Optional.empty(), Optional.empty(),
+                    Duration.ZERO));
+            return true;
+        }
+        boolean running;
+        synchronized (c) {
+            running = c.running && !c.terminating;
+            c.killRequested = true;
+        }
+        if (running) {
+            c.launched.signal(signal);
+        } else {
+            terminate(c, Cause.killed(settings.shutdownGracePeriod()));
+        }
+        return true;
+    }
+
+    @Override
+    public boolean destroy(ContainerID containerId) {
+        Container c = containers.get(containerId);
+        if (c == null) {
+            return false;
+        }
+        terminate(c, Cause.killed(settings.shutdownGracePeriod()));
+        c.result.join();
+        return true;
+    }
+
+    @Override
+    public boolean remove(ContainerID containerId) {
+        Container c = containers.get(containerId);
+        if (c == null) {
+            return false;
+        }
+        if (!c.result.isDone()) {
+            throw new ContainerizerException(TaskStatus.Reason.REASON_TASK_INVALID,
+                    "Container " + ContainerIds.toString(containerId) + " is still running; destroy it first");
+        }
+        deleteTree(c.sandbox);
+        deleteTree(c.runtimeDir);
+        containers.remove(containerId, c);
+        return true;
+    }
+
+    @Override
+    public List<ContainerID> containers() {
+        return List.copyOf(containers.keySet());
+    }
+
+    @Override
+    public Optional<ResourceStatistics> usage(ContainerID containerId) {
+        Container c = containers.get(containerId);
+        if (c == null || c.launched == null || c.result.isDone()) {
+            return Optional.empty();
+        }
+        return Optional.of(sample(c));
+    }
+
+    @Override
+    public Optional<ContainerStatus> status(ContainerID containerId) {
+        Container c = containers.get(containerId);
+        return c == null ? Optional.empty() : Optional.of(status(c));
+    }
+
+    private ResourceStatistics sample(Container c) {
+        ResourceStatistics.Builder total = ResourceStatistics.newBuilder()
+                .setTimestamp(System.currentTimeMillis() / 1000.0);
+        for (PlannedIsolator planned : c.prepared) {
+            ResourceStatistics.Builder one = ResourceStatistics.newBuilder();
+            try {
+                planned.isolator().usage(c.id, one);
+                total.mergeFrom(one.buildPartial());
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.DEBUG, "Isolator '" + planned.id() + "' failed to report usage", e);
+            }
+        }
+        total.setTimestamp(System.currentTimeMillis() / 1000.0);
+        double cpus = scalar(c.request.resources(), "cpus");
+        double mem = scalar(c.request.resources(), "mem");
+        if (cpus > 0) {
+            total.setCpusSoftLimit(cpus).setCpusLimit(cpus);
+        }
+        if (mem > 0) {
+            long bytes = (long) (mem * 1024 * 1024);
+            total.setMemSoftLimitBytes(bytes).setMemLimitBytes(bytes);
+        }
+        ResourceStatistics statistics = total.build();
+        c.lastStatistics = statistics;
+        return statistics;
+    }
+
+    private static double scalar(List<Resource> resources, String name) {
+        return resources.stream().filter(r -> r.getName().equals(name) && r.hasScalar())
+                .mapToDouble(r -> r.getScalar().getValue()).sum();
+    }
+
+    private ContainerStatus status(Container c) {
+        ContainerStatus.Builder status = ContainerStatus.newBuilder().setContainerId(c.id);
+        LaunchedContainer launched = c.launched;
+        if (launched != null) {
+            status.setExecutorPid((int) launched.pid());
+        }
+        for (PlannedIsolator planned : c.prepared) {
+            ContainerStatus.Builder one = ContainerStatus.newBuilder();
+            try {
+                planned.isolator().status(c.id, one);
+                status.mergeFrom(one.buildPartial());
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.DEBUG, "Isolator '" + planned.id() + "' failed to report status", e);
+            }
+        }
+        return status.build();
+    }
+
+    @Override
+    public void close() {
+        workers.shutdown();
+    }
+
+    /** Why a container is being destroyed; {@link #EXITED} when its task ended on its own. */
+    private record Cause(TaskState state, Optional<TaskStatus.Reason> reason, Optional<String> message,
+            Optional<ContainerLimitation> limitation, Duration grace) {
+
+        static final Cause EXITED = new Cause(null, Optional.empty(), Optional.empty(), Optional.empty(), Duration.ZERO);
+
+        static Cause killed(Duration grace) {
+            return new Cause(TaskState.TASK_KILLED, Optional.empty(), Optional.empty(), Optional.empty(), grace);
+        }
+    }
+
+    /** One container's state. Fields written by the launching thread are read after {@code running}. */
+    private static final class Container {
+        final ContainerID id;
+        final Path sandbox;
+        final Path runtimeDir;
+        final LaunchRequest request;
+        final List<PlannedIsolator> prepared = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final CompletableFuture<FinalStatus> result = new CompletableFuture<>();
+        volatile ContainerConfig config;
+        volatile LaunchedContainer launched;
+        volatile ResourceStatistics lastStatistics;
+        volatile boolean killRequested;
+        // guarded by this
+        boolean running;
+        boolean terminating;
+        Cause pendingCause;
+
+        Container(ContainerID id, Path sandbox, Path runtimeDir, LaunchRequest request) {
+            this.id = id;
+            this.sandbox = sandbox;
+            this.runtimeDir = runtimeDir;
+            this.request = request;
+        }
+    }
+
+    /** A launch step failed; the message is Mesos's text after {@code Failed to launch container: }. */
+    private static final class LaunchFailure extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        LaunchFailure(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,142 @@
+package corral.agent.isolators.posix;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A process and its descendants, read from {@code /proc/<pid>/stat}. Children are found by scanning
+ * every process's parent pid, because {@code /proc/<pid>/task/<tid>/children} needs
+ * {@code CONFIG_PROC_CHILDREN}, which many kernels lack.
+ */
+final class ProcessTree {
+
+    private static final Path PROC = Path.of("/proc");
+    private static final long CLOCK_TICKS = getconf("CLK_TCK", 100);
+    private static final long PAGE_SIZE = getconf("PAGESIZE", 4096);
+
+    private ProcessTree() {
+    }
+
+    /**
+     * The figures of one process, from {@code /proc/<pid>/stat}.
+     *
+     * @param pid the process
+     * @param ppid its parent
+     * @param utimeTicks user time in clock ticks
+     * @param stimeTicks system time in clock ticks
+     * @param threads its number of threads
+     * @param startTicks its start time after boot, in clock ticks
+     * @param rssPages its resident set, in pages
+     */
+    record Stat(long pid, long ppid, long utimeTicks, long stimeTicks, long threads, long startTicks, long rssPages) {
+    }
+
+    /**
+     * Summed figures of a process tree.
+     *
+     * @param processes how many processes
+     * @param threads how many threads
+     * @param userSeconds user CPU time
+     * @param systemSeconds system CPU time
+     * @param rssBytes resident memory
+     */
+    record Usage(int processes, int threads, double userSeconds, double systemSeconds, long rssBytes) {
+    }
+
+    /**
+     * @param pid a process
+     * @return its figures, or empty when it is gone
+     */
+    static Optional<Stat> stat(long pid) {
+        try {
+            return Optional.ofNullable(parse(pid, Files.readString(PROC.resolve(Long.toString(pid)).resolve("stat"),
+                    StandardCharsets.ISO_8859_1)));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * @param root the tree's root process
+     * @param startTicks the root's start time, so that a reused pid is not mistaken for it
+     * @return the summed figures of the root and all its descendants, or empty when the root is gone
+     */
+    static Optional<Usage> usage(long root, long startTicks) {
+        Map<Long, List<Stat>> children = new HashMap<>();
+        Stat rootStat = null;
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(PROC, "[0-9]*")) {
+            for (Path entry : entries) {
+                long pid = Long.parseLong(entry.getFileName().toString());
+                Optional<Stat> stat = stat(pid);
+                if (stat.isEmpty()) {
+                    continue;
+                }
+                if (pid == root) {
+                    rootStat = stat.get();
+                } else {
+                    children.computeIfAbsent(stat.get().ppid(), k -> new ArrayList<>()).add(stat.get());
+                }
+            }
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+        if (rootStat == null || rootStat.startTicks() != startTicks) {
+            return Optional.empty();
+        }
+        int processes = 0;
+        long threads = 0;
+        long utime = 0;
+        long stime = 0;
+        long rss = 0;
+        Deque<Stat> pending = new ArrayDeque<>(List.of(rootStat));
+        while (!pending.isEmpty()) {
+            Stat s = pending.pop();
+            processes++;
+            threads += s.threads();
+            utime += s.utimeTicks();
+            stime += s.stimeTicks();
+            rss += s.rssPages();
+            pending.addAll(children.getOrDefault(s.pid(), List.of()));
+        }
+        return Optional.of(new Usage(processes, (int) threads, (double) utime / CLOCK_TICKS,
+                (double) stime / CLOCK_TICKS, rss * PAGE_SIZE));
+    }
+
+    /** Parses a stat line; the command name may hold spaces and parentheses, so fields start after the last ')'. */
+    private static Stat parse(long pid, String line) {
+        int close = line.lastIndexOf(')');
+        if (close < 0) {
+            return null;
+        }
+        String[] f = line.substring(close + 2).trim().split(" ");
+        // f[0] is field 3 (state) of proc(5): field n is f[n - 3]
+        if (f.length < 22) {
+            return null;
+        }
+        return new Stat(pid, Long.parseLong(f[1]), Long.parseLong(f[11]), Long.parseLong(f[12]),
+                Long.parseLong(f[17]), Long.parseLong(f[19]), Long.parseLong(f[21]));
+    }
+
+    private static long getconf(String name, long fallback) {
+        try {
+            Process p = new ProcessBuilder("getconf", name).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
+            return p.waitFor() == 0 ? Long.parseLong(out) : fallback;
+        } catch (IOException | NumberFormatException e) {
+            return fallback;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return fallback;
+        }
+    }
+}

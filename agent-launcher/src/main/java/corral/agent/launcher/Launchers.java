@@ -1,0 +1,23 @@
+package corral.agent.launcher;
+
+import com.typesafe.config.Config;
+import corral.agent.launcher.posix.PosixLauncher;
+
+/**
+ * Chooses the agent's launcher, the one place that decides it. Today it is always the posix
+ * launcher; the linux launcher (namespaces, a supervisor as PID 1, cgroup kill) is chosen here too
+ * once it exists, as Mesos does: {@code linux} where it is available, else {@code posix}.
+ */
+public final class Launchers {
+
+    private Launchers() {
+    }
+
+    /**
+     * @param config the agent's resolved configuration
+     * @return the launcher for every container of this agent
+     */
+    public static Launcher select(Config config) {
+        return new PosixLauncher();
+    }
+}

@@ -1,0 +1,245 @@
+package corral.agent.launcher.linux;
+
+import corral.agent.launcher.LaunchException;
+import corral.agent.launcher.LaunchSpec;
+import corral.agent.launcher.LaunchedContainer;
+import corral.agent.launcher.Launcher;
+import corral.bindings.Mounts;
+import corral.bindings.NativeException;
+import corral.bindings.Namespaces;
+import corral.bindings.Processes;
+import corral.bindings.Spawn;
+import corral.isolator.spi.MountFlags;
+import corral.isolator.spi.mesos.slave.ContainerMountInfo;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Mesos's {@code linux} launcher: starts each container from a fresh, throwaway platform thread that
+ * joins the container's cgroup, unshares the namespaces the launch info asks for, makes {@code /}
+ * private, performs the mounts and {@code posix_spawn}s the container's first process. The child
+ * inherits all of that; the thread then dies, so the agent's own threads never enter a container's
+ * namespaces or cgroups. The spawned pid is the host pid of the container's init. See
+ * docs/launch-path.md. Thread-safe.
+ */
+public final class LinuxLauncher implements Launcher {
+
+    private static final System.Logger LOG = System.getLogger(LinuxLauncher.class.getName());
+
+    private final ContainerCgroup.Hierarchy hierarchy;
+    private final String cgroupsRoot;
+
+    /**
+     * @param cgroupsRoot the directory, relative to the freezer (or cgroup2) hierarchy, under which
+     *     each container gets its cgroup (Mesos's {@code --cgroups_root})
+     * @throws LaunchException if this host cannot run the launcher (not root, no cgroup hierarchy,
+     *     util-linux missing)
+     */
+    public LinuxLauncher(String cgroupsRoot) throws LaunchException {
+        if (cgroupsRoot.isEmpty() || cgroupsRoot.startsWith("/") || ContainerProgram.hasDotComponent(cgroupsRoot)) {
+            throw new LaunchException("Invalid cgroups root '" + cgroupsRoot + "': it must be a relative path");
+        }
+        for (String program : List.of(ContainerProgram.UNSHARE, ContainerProgram.SETPRIV, ContainerProgram.ENV,
+                ContainerProgram.SH)) {
+            if (!Files.isExecutable(Path.of(program))) {
+                throw new LaunchException("The linux launcher needs '" + program + "' (util-linux/coreutils)");
+            }
+        }
+        this.hierarchy = ContainerCgroup.Hierarchy.find();
+        if (hierarchy == null) {
+            throw new LaunchException("The linux launcher needs the freezer cgroup hierarchy or cgroup2 mounted");
+        }
+        this.cgroupsRoot = cgroupsRoot;
+        // jnr-ffi starts threads and loads classes lazily; do it here, never on a launcher thread
+        Spawn.preinitialize();
+        Namespaces.gettid();
+        for (Class<?> facade : List.of(Mounts.class, Processes.class, corral.bindings.Signals.class)) {
+            try {
+                Class.forName(facade.getName(), true, facade.getClassLoader());
+            } catch (ClassNotFoundException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /** @return whether this process may use the launcher (effective uid 0) */
+    public static boolean available() {
+        try {
+            return Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public LaunchedContainer launch(LaunchSpec spec) throws LaunchException {
+        ContainerProgram program = ContainerProgram.of(spec, ContainerProgram.passwd());
+        String name = spec.containerId().getValue();
+        if (name.isEmpty() || name.contains("/") || name.startsWith(".")) {
+            throw new LaunchException("Invalid container id '" + name + "'");
+        }
+        ContainerCgroup cgroup;
+        try {
+            cgroup = ContainerCgroup.create(hierarchy, cgroupsRoot, name);
+        } catch (IOException e) {
+            throw new LaunchException("Failed to create the container's cgroup '" + hierarchy.mount().resolve(cgroupsRoot)
+                    .resolve(name) + "': " + e, e);
+        }
+        int[] go = null;
+        try {
+            go = Spawn.pipe2(Spawn.O_CLOEXEC);
+            long pid;
+            try (Spawn.Request request = request(spec, program, go[0])) {
+                pid = spawnFromThrowawayThread(program, cgroup, request);
+            } finally {
+                Spawn.close(go[0]);
+            }
+            LinuxContainer container = new LinuxContainer(spec, pid, go[1], cgroup, program.pidNamespace());
+            go = null;
+            try {
+                cgroup.place(pid);
+            } catch (IOException e) {
+                container.abort();
+                throw new LaunchException("Failed to move the container into its cgroup '" + cgroup.path() + "': " + e, e);
+            }
+            return container;
+        } catch (NativeException e) {
+            throw new LaunchException("Failed to launch container '" + name + "': " + e.getMessage(), e);
+        } finally {
+            if (go != null) {
+                closeQuietly(go[1]);
+                removeQuietly(cgroup);
+            }
+        }
+    }
+
+    private static Spawn.Request request(LaunchSpec spec, ContainerProgram program, int goFd) throws NativeException {
+        Spawn.Request request = Spawn.request();
+        try {
+            int out = Spawn.O_WRONLY | Spawn.O_CREAT | Spawn.O_TRUNC;
+            request.addopen(0, "/dev/null", Spawn.O_RDONLY, 0);
+            request.addopen(1, spec.stdout().toString(), out, 0644);
+            if (spec.stderr().equals(spec.stdout())) {
+                request.adddup2(1, 2);
+            } else {
+                request.addopen(2, spec.stderr().toString(), out, 0644);
+            }
+            request.adddup2(goFd, 3).addclosefrom_np(4);
+            if (spec.workingDirectory() != null) {
+                request.addchdir_np(spec.workingDirectory().toString());
+            }
+            request.setsigmaskEmptyAndSigdefaultAll().setsid()
+                    .program(program.executable(), program.argv(), program.environment());
+            return request;
+        } catch (NativeException | RuntimeException e) {
+            request.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Runs the per-thread part of a launch on a new platform thread that dies right after: cgroup,
+     * namespaces, mounts, spawn. Nothing on it may start a thread or allocate through jnr-ffi.
+     */
+    private static long spawnFromThrowawayThread(ContainerProgram program, ContainerCgroup cgroup,
+            Spawn.Request request) throws LaunchException, NativeException {
+        AtomicReference<Object> outcome = new AtomicReference<>();
+        Thread thread = new Thread(() -> {
+            try {
+                outcome.set(spawnHere(program, cgroup, request));
+            } catch (Throwable e) {
+                outcome.set(e);
+            }
+        }, "corral-launch");
+        thread.setDaemon(true);
+        thread.start();
+        boolean interrupted = false;
+        while (true) {
+            try {
+                thread.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        Object result = outcome.get();
+        if (result instanceof Long pid) {
+            return pid;
+        }
+        if (result instanceof LaunchException e) {
+            throw e;
+        }
+        if (result instanceof NativeException e) {
+            throw e;
+        }
+        throw new IllegalStateException("launcher thread failed", (Throwable) result);
+    }
+
+    private static long spawnHere(ContainerProgram program, ContainerCgroup cgroup, Spawn.Request request)
+            throws LaunchException, NativeException {
+        try {
+            cgroup.joinCallingThread();
+        } catch (IOException e) {
+            throw new LaunchException("Failed to join the container's cgroup '" + cgroup.path() + "': " + e, e);
+        }
+        if (program.cloneFlags() != 0) {
+            Namespaces.unshare(program.cloneFlags());
+        }
+        if (program.mountNamespace()) {
+            // nothing done in the container may propagate back to the host
+            Mounts.mount(null, "/", null, Mounts.MS_REC | Mounts.MS_PRIVATE, null);
+            for (ContainerMountInfo mount : program.mounts()) {
+                mount(mount);
+            }
+            if (program.pidNamespace()) {
+                // unshare --mount-proc mounts the new namespace's proc; none of the host's stays below
+                Mounts.umount2("/proc", Mounts.MNT_DETACH);
+            }
+        }
+        return request.posix_spawn();
+    }
+
+    private static void mount(ContainerMountInfo mount) throws LaunchException {
+        long flags = mount.getFlags() & 0xffffffffL;
+        String source = mount.hasSource() ? mount.getSource() : null;
+        String type = mount.hasType() ? mount.getType() : null;
+        String options = mount.hasOptions() ? mount.getOptions() : null;
+        try {
+            if ((flags & MountFlags.MS_BIND) != 0) {
+                // MS_RDONLY and friends are ignored when binding: apply them with a remount
+                long restrictions = flags & (Mounts.MS_RDONLY | Mounts.MS_NOSUID | Mounts.MS_NODEV | Mounts.MS_NOEXEC);
+                Mounts.mount(source, mount.getTarget(), null, flags & (Mounts.MS_BIND | Mounts.MS_REC), null);
+                if (restrictions != 0) {
+                    Mounts.mount(null, mount.getTarget(), null, Mounts.MS_REMOUNT | Mounts.MS_BIND | restrictions, null);
+                }
+            } else {
+                Mounts.mount(source, mount.getTarget(), type, flags, options);
+            }
+        } catch (NativeException e) {
+            throw new LaunchException("Failed to mount '" + source + "' to '" + mount.getTarget() + "': "
+                    + e.errno(), e);
+        }
+    }
+
+    private static void closeQuietly(int fd) {
+        try {
+            Spawn.close(fd);
+        } catch (NativeException e) {
+            LOG.log(System.Logger.Level.WARNING, "Failed to close fd " + fd + ": " + e.getMessage());
+        }
+    }
+
+    static void removeQuietly(ContainerCgroup cgroup) {
+        try {
+            cgroup.remove();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "Failed to remove cgroup '" + cgroup.path() + "': " + e);
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package corral.isolator.docker.provisioner;
+
+import corral.bindings.NativeException;
+import corral.bindings.OverlayMounts;
+import corral.isolator.docker.store.StoredLayer;
+import corral.isolator.docker.store.Whiteout;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Overlay backend: the stored layers are overlayfs lower directories (shared, read-only), the
+ * container's writes go to {@code upper/} in its provisioner directory. Before a layer is first
+ * used this way its whiteouts are written in overlayfs's form (a 0/0 character device for a removed
+ * path, {@code trusted.overlay.opaque=y} for an opaque directory), once, recorded by an
+ * {@code overlay-whiteouts} marker in the layer's store directory. Needs root.
+ */
+final class OverlayBackend implements Backend {
+
+    private static final System.Logger LOG = System.getLogger(OverlayBackend.class.getName());
+    static final String MARKER = "overlay-whiteouts";
+    private static final ConcurrentHashMap<Path, Object> LOCKS = new ConcurrentHashMap<>();
+
+    @Override
+    public String name() {
+        return "overlay";
+    }
+
+    @Override
+    public List<Path> assemble(List<StoredLayer> layers, Path container) throws IOException {
+        List<Path> lower = new ArrayList<>();
+        for (int i = layers.size() - 1; i >= 0; i--) {
+            StoredLayer layer = layers.get(i);
+            convertWhiteouts(layer);
+            lower.add(layer.rootfs());
+        }
+        Path upper = container.resolve("upper");
+        Path work = container.resolve("work");
+        Files.createDirectories(upper);
+        Files.createDirectories(work);
+        Files.setAttribute(upper, "unix:mode", 0755);
+        OverlayMounts.mountOverlay(lower, upper, work, container.resolve("rootfs"));
+        return List.of(upper);
+    }
+
+    @Override
+    public void disassemble(Path container) throws IOException {
+        Path rootfs = container.resolve("rootfs");
+        if (!Mountinfo.isMountPoint(rootfs)) {
+            return;
+        }
+        try {
+            OverlayMounts.unmount(rootfs, 0);
+        } catch (NativeException e) {
+            LOG.log(Level.WARNING, "Detaching busy root filesystem " + rootfs + " (" + e.getMessage() + ")");
+            OverlayMounts.unmount(rootfs, OverlayMounts.MNT_DETACH);
+        }
+    }
+
+    private static void convertWhiteouts(StoredLayer layer) throws IOException {
+        Path marker = layer.directory().resolve(MARKER);
+        synchronized (LOCKS.computeIfAbsent(layer.directory(), k -> new Object())) {
+            if (Files.exists(marker)) {
+                return;
+            }
+            for (Whiteout w : layer.whiteouts()) {
+                Path path = layer.rootfs().resolve(w.path()).normalize();
+                if (!path.startsWith(layer.rootfs())) {
+                    throw new IOException("whiteout '" + w.path() + "' of layer " + layer.digest() + " is outside it");
+                }
+                if (w.opaque()) {
+                    OverlayMounts.markOpaque(path);
+                } else if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+                    OverlayMounts.makeWhiteout(path);
+                }
+            }
+            Path temporary = layer.directory().resolve(MARKER + ".tmp");
+            Files.writeString(temporary, "converted\n");
+            Files.move(temporary, marker, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package corral.isolator.docker.runtime;
+
+import corral.isolator.docker.store.DockerSettings;
+import corral.isolator.spi.Creation;
+import corral.isolator.spi.IsolatorContext;
+import corral.isolator.spi.IsolatorProvider;
+import corral.isolator.spi.Spi;
+
+/** Provides {@code docker/runtime}. Stateless. */
+public final class DockerRuntimeProvider implements IsolatorProvider {
+
+    @Override
+    public String id() {
+        return "docker/runtime";
+    }
+
+    @Override
+    public int spiVersion() {
+        return Spi.MAJOR_VERSION;
+    }
+
+    @Override
+    public Creation create(IsolatorContext context) {
+        return Creation.ready(new DockerRuntimeIsolator(DockerSettings.from(context.config()).ignoreRuntime()));
+    }
+
+    @Override
+    public String description() {
+        return "runs a Docker image's Entrypoint and Cmd with its Env and WorkingDir";
+    }
+}

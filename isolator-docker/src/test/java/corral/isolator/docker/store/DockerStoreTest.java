@@ -1,0 +1,210 @@
+package corral.isolator.docker.store;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import corral.isolator.docker.testimages.TarBuilder;
+import corral.isolator.docker.testimages.TestImages;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DockerStoreTest {
+
+    @TempDir
+    Path tmp;
+    Path registry;
+    Path storeDir;
+    DockerStore store;
+    final boolean root = "0".equals(uid());
+
+    @BeforeEach
+    void setUp() throws IOException {
+        registry = Files.createDirectories(tmp.resolve("registry"));
+        storeDir = tmp.resolve("store");
+        store = new DockerStore(storeDir, registry, SetuidPolicy.KEEP, root);
+    }
+
+    @Test
+    void extractsEveryLayerVerifiedIntoTheStoreKeyedByDiffId() throws IOException {
+        assumeTrue(TestImages.busyboxAvailable(), "busybox-static is not installed (apt-get install -y busybox-static)");
+        TestImages.Image image = TestImages.busybox();
+        image.writeDockerSave(registry.resolve("busybox.tar"), "busybox:1.0");
+
+        StoredImage stored = store.get(ImageReference.parse("busybox:1.0"));
+
+        assertEquals(image.diffIds(), stored.layers().stream().map(StoredLayer::digest).toList());
+        for (StoredLayer layer : stored.layers()) {
+            assertEquals(storeDir.resolve("layers").resolve(layer.digest().substring(7)), layer.directory());
+        }
+        Path l1 = stored.layers().get(0).rootfs();
+        assertArrayEquals(Files.readAllBytes(TestImages.BUSYBOX), Files.readAllBytes(l1.resolve("bin/busybox")));
+        assertEquals(0755, mode(l1.resolve("bin/busybox")));
+        assertEquals(Path.of("busybox"), Files.readSymbolicLink(l1.resolve("bin/sh")));
+        assertTrue(Files.isSameFile(l1.resolve("bin/busybox"), l1.resolve("bin/ls")), "bin/ls is a hard link");
+        assertEquals(01777, mode(l1.resolve("tmp")));
+
+        Path l2 = stored.layers().get(1).rootfs();
+        assertEquals(List.of(new Whiteout("etc/removed-later", false), new Whiteout("old", true)),
+                stored.layers().get(1).whiteouts());
+        try (Stream<Path> all = Files.walk(l2)) {
+            assertTrue(all.noneMatch(p -> p.getFileName().toString().startsWith(".wh.")), "no .wh. file is extracted");
+        }
+        assertEquals("long name\n", Files.readString(l2.resolve("deep/" + "d".repeat(60) + "/" + "f".repeat(60))));
+        assertEquals("hello\n", Files.readString(stored.layers().get(2).rootfs().resolve("data/hello.txt")));
+
+        assertEquals(List.of("PATH=/bin", "GREETING=hello from image", "DUP=image"), stored.manifest().getConfig().getEnvList());
+        assertEquals(List.of("/bin/sh", "-c", "echo \"$GREETING\"; pwd"), stored.manifest().getConfig().getCmdList());
+        assertEquals(0, stored.manifest().getConfig().getEntrypointCount());
+        assertEquals("/work/dir", stored.manifest().getConfig().getWorkingDir());
+        assertEquals(TestImages.digest(image.configJson().getBytes(java.nio.charset.StandardCharsets.UTF_8)), stored.id());
+        assertEmpty(storeDir.resolve("staging"));
+    }
+
+    @Test
+    void aLayerInTheStoreIsNeverExtractedAgain() throws IOException {
+        TestImages.Image image = smallImage();
+        image.writeDockerSave(registry.resolve("small.tar"), "small:1");
+        StoredImage first = store.get(ImageReference.parse("small:1"));
+        Path layer = first.layers().get(0).directory();
+        Object inode = Files.getAttribute(layer.resolve("rootfs/hello"), "unix:ino");
+        Files.writeString(layer.resolve("sentinel"), "left alone");
+
+        // the same layer under another name and in another format: shared, not extracted again
+        image.writeOciLayout(registry.resolve("other.tar"), "2");
+        StoredImage second = store.get(ImageReference.parse("other:2"));
+
+        assertEquals(first.layers(), second.layers());
+        assertEquals(inode, Files.getAttribute(layer.resolve("rootfs/hello"), "unix:ino"));
+        assertEquals("left alone", Files.readString(layer.resolve("sentinel")));
+        try (Stream<Path> layers = Files.list(storeDir.resolve("layers"))) {
+            assertEquals(1, layers.count());
+        }
+    }
+
+    @Test
+    void findsArchivesByFullNameOrRepositoryAndTag() throws IOException {
+        smallImage().writeDockerSave(registry.resolve("small:1.0.tar"), "whatever:else");
+        smallImage().cmd("/other").writeDockerSave(registry.resolve("multi.tar"), "multi:1", "docker.io/library/multi:2");
+
+        // named after the full image name: the archive's single image, whatever its tags
+        assertEquals(1, store.get(ImageReference.parse("small:1.0")).layers().size());
+        // by repository, with the tag found inside (docker.io/library/ prefixes ignored)
+        assertEquals(List.of("/other"), store.get(ImageReference.parse("multi:2")).manifest().getConfig().getCmdList());
+        assertEquals(List.of("/other"), store.get(ImageReference.parse("library/multi:1")).manifest().getConfig().getCmdList());
+
+        ImageException wrongTag = assertThrows(ImageException.class, () -> store.get(ImageReference.parse("multi:3")));
+        assertEquals("Failed to get docker image 'multi:3': Image archive '" + registry.resolve("multi.tar")
+                + "' has no image 'multi:3' (it has multi:1, docker.io/library/multi:2)", wrongTag.getMessage());
+        ImageException missing = assertThrows(ImageException.class, () -> store.get(ImageReference.parse("nothere")));
+        assertEquals("Failed to find docker image 'nothere': no archive '" + registry.resolve("nothere.tar")
+                + "' (--docker_registry)", missing.getMessage());
+    }
+
+    @Test
+    void refusesImageNamesThatCouldLeaveTheRegistry() {
+        for (String bad : List.of("../etc/passwd", "/etc/passwd", "a/../../b", "UPPER", "a:b:c", "busybox@sha256:12")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ImageReference.parse(bad));
+            assertTrue(e.getMessage().startsWith("Invalid docker image name '" + bad + "': "), e.getMessage());
+        }
+        ImageReference r = ImageReference.parse("localhost:5000/team/app:v1.2");
+        assertEquals("localhost:5000/team/app", r.repository());
+        assertEquals("v1.2", r.tag().orElseThrow());
+        assertEquals("latest", ImageReference.parse("busybox").tag().orElseThrow());
+    }
+
+    @Test
+    void readsOciImageLayoutsWithCompressedLayersVerifyingBlobDigests() throws IOException {
+        assumeTrue(TestImages.busyboxAvailable(), "busybox-static is not installed (apt-get install -y busybox-static)");
+        TestImages.Image image = TestImages.busybox();
+        image.writeOciLayout(registry.resolve("busybox.tar"), "oci");
+
+        StoredImage stored = store.get(ImageReference.parse("busybox:oci"));
+
+        assertEquals(image.diffIds(), stored.layers().stream().map(StoredLayer::digest).toList());
+        assertEquals("hello\n", Files.readString(stored.layers().get(2).rootfs().resolve("data/hello.txt")));
+    }
+
+    @Test
+    void aLayerThatDoesNotMatchItsDiffIdIsRejectedAndNotStored() throws IOException {
+        byte[] good = new TarBuilder().file("hello", "hi\n").build();
+        byte[] tampered = new TarBuilder().file("hello", "hI\n").build();
+        TestImages.Image claimed = new TestImages.Image().layer(good, false).cmd("/hello");
+        String config = claimed.configJson();
+        String configHex = TestImages.digest(config.getBytes(java.nio.charset.StandardCharsets.UTF_8)).substring(7);
+        Files.write(registry.resolve("bad.tar"), new TarBuilder()
+                .file("l1/layer.tar", 0644, tampered)
+                .file(configHex + ".json", config)
+                .file("manifest.json", "[{\"Config\":\"" + configHex + ".json\",\"RepoTags\":[\"bad:1\"],\"Layers\":[\"l1/layer.tar\"]}]")
+                .build());
+
+        ImageException e = assertThrows(ImageException.class, () -> store.get(ImageReference.parse("bad:1")));
+
+        assertTrue(e.getMessage().contains("layer 1/1 (" + claimed.diffIds().get(0) + ") of image 'bad:1'"
+                + " (archive member 'l1/layer.tar') does not match its diff_id: expected " + claimed.diffIds().get(0)
+                + ", got " + TestImages.digest(tampered)), e.getMessage());
+        assertEmpty(storeDir.resolve("layers"));
+        assertEmpty(storeDir.resolve("staging"));
+    }
+
+    @Test
+    void readsGnuLongNamesAndPaxHeaders() throws IOException {
+        String longName = "x/".repeat(70) + "file";
+        String longLink = "../".repeat(0) + "y".repeat(150);
+        byte[] gnu = new TarBuilder().gnuLongNames().file(longName, "gnu").symlink("l", longLink).build();
+        TarReader reader = new TarReader(new java.io.ByteArrayInputStream(gnu));
+        TarEntry first = reader.next();
+        assertEquals(longName, first.name());
+        assertEquals("gnu", new String(reader.content().readAllBytes()));
+        assertEquals(longLink, reader.next().linkName());
+        assertEquals(null, reader.next());
+
+        byte[] pax = new TarBuilder().file(longName, "pax").build();
+        TarReader paxReader = new TarReader(new java.io.ByteArrayInputStream(pax));
+        assertEquals(longName, paxReader.next().name());
+    }
+
+    @Test
+    void refusesANonTarArchiveWithAClearMessage() throws IOException {
+        Files.writeString(registry.resolve("junk.tar"), "this is not a tar archive".repeat(40));
+        ImageException e = assertThrows(ImageException.class, () -> store.get(ImageReference.parse("junk")));
+        assertTrue(e.getMessage().startsWith("Failed to get docker image 'junk': Cannot read image archive '"
+                + registry.resolve("junk.tar") + "': tar header at offset 0 has a bad"), e.getMessage());
+    }
+
+    static TestImages.Image smallImage() {
+        return new TestImages.Image().layer(new TarBuilder().file("hello", "hi\n").build(), false).cmd("/hello");
+    }
+
+    static int mode(Path p) throws IOException {
+        return (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 07777;
+    }
+
+    static void assertEmpty(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            List<Path> left = s.toList();
+            assertTrue(left.isEmpty(), "left behind in " + dir + ": " + left);
+        }
+    }
+
+    static String uid() {
+        try {
+            return String.valueOf(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
+        } catch (IOException e) {
+            return "-1";
+        }
+    }
+}

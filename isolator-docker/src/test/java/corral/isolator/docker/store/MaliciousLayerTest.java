@@ -1,0 +1,130 @@
+package corral.isolator.docker.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import corral.isolator.docker.testimages.TarBuilder;
+import corral.isolator.docker.testimages.TestImages;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Hostile layers: each must fail with a message naming image, layer and entry, and write nothing outside the store. */
+class MaliciousLayerTest {
+
+    @TempDir
+    Path tmp;
+    Path registry;
+    Path storeDir;
+    Path outside;
+    final boolean root = "0".equals(DockerStoreTest.uid());
+
+    @BeforeEach
+    void setUp() throws IOException {
+        registry = Files.createDirectories(tmp.resolve("registry"));
+        storeDir = tmp.resolve("a/b/store");
+        outside = Files.createDirectories(tmp.resolve("outside"));
+        Files.writeString(outside.resolve("secret"), "host secret\n");
+    }
+
+    @Test
+    void absolutePath() throws IOException {
+        String entry = outside.resolve("pwned").toString();
+        refused(new TarBuilder().file("ok", "fine").file(entry, "x"), "entry '" + entry + "' is an absolute path");
+    }
+
+    @Test
+    void dotDotComponent() throws IOException {
+        refused(new TarBuilder().file("../../../../outside/pwned", "x"),
+                "entry '../../../../outside/pwned' has a '..' component");
+        refused(new TarBuilder().directory("a/", 0755).file("a/../../x", "x"), "entry 'a/../../x' has a '..' component");
+    }
+
+    @Test
+    void symlinkEscapingTheLayer() throws IOException {
+        refused(new TarBuilder().symlink("evil", "../../../../outside").file("evil/pwned", "x"),
+                "entry 'evil' is a symlink to '../../../../outside', which points outside the layer");
+        refused(new TarBuilder().directory("d/", 0755).symlink("d/up", "../.."),
+                "entry 'd/up' is a symlink to '../..', which points outside the layer");
+    }
+
+    @Test
+    void writingThroughAnAbsoluteSymlink() throws IOException {
+        // absolute targets are allowed (they mean the container's root) but are never followed here
+        refused(new TarBuilder().symlink("abs", outside.toString()).file("abs/pwned", "x"),
+                "entry 'abs/pwned' would be written through the symlink 'abs'");
+    }
+
+    @Test
+    void hardlinkEscapingTheLayer() throws IOException {
+        refused(new TarBuilder().hardlink("evil", "../../../../outside/secret"),
+                "entry 'evil' links to '../../../../outside/secret', which has a '..' component (outside the layer)");
+        refused(new TarBuilder().hardlink("evil", outside.resolve("secret").toString()),
+                "entry 'evil' is a hard link to '" + outside.resolve("secret") + "', outside the layer");
+        refused(new TarBuilder().symlink("s", outside.toString()).hardlink("evil", "s/secret"),
+                "entry 'evil' is a hard link to 's/secret', which is not a file extracted earlier from this layer");
+    }
+
+    @Test
+    void deviceNode() throws IOException {
+        refused(new TarBuilder().directory("dev/", 0755).charDevice("dev/mem"), "entry 'dev/mem' is a character device;"
+                + " device nodes are not allowed in image layers (filesystem/linux gives containers their own /dev)");
+    }
+
+    @Test
+    void setuidRefusedOnRequest() throws IOException {
+        refused(SetuidPolicy.REFUSE, new TarBuilder().file("su", 04755, new byte[] {1}),
+                "entry 'su' is set-user-id or set-group-id (mode 4755), refused by docker_layer_setuid=refuse");
+    }
+
+    @Test
+    void setuidStrippedOrKeptOnRequest() throws IOException {
+        TestImages.Image image = new TestImages.Image()
+                .layer(new TarBuilder().file("su", 04755, new byte[] {1}).file("sg", 02711, new byte[] {2}).build(), false)
+                .cmd("/su");
+        image.writeDockerSave(registry.resolve("suid.tar"), "suid:1");
+        StoredImage stripped = new DockerStore(storeDir, registry, SetuidPolicy.STRIP, root)
+                .get(ImageReference.parse("suid:1"));
+        assertEquals(0755, DockerStoreTest.mode(stripped.layers().get(0).rootfs().resolve("su")));
+        assertEquals(0711, DockerStoreTest.mode(stripped.layers().get(0).rootfs().resolve("sg")));
+
+        StoredImage kept = new DockerStore(tmp.resolve("kept"), registry, SetuidPolicy.KEEP, root)
+                .get(ImageReference.parse("suid:1"));
+        assertEquals(04755, DockerStoreTest.mode(kept.layers().get(0).rootfs().resolve("su")));
+    }
+
+    private void refused(TarBuilder layer, String reason) throws IOException {
+        refused(SetuidPolicy.KEEP, layer, reason);
+    }
+
+    private void refused(SetuidPolicy policy, TarBuilder layer, String reason) throws IOException {
+        TestImages.Image image = new TestImages.Image().layer(layer.build(), false).cmd("/x");
+        image.writeDockerSave(registry.resolve("evil.tar"), "evil:1");
+        DockerStore store = new DockerStore(storeDir, registry, policy, root);
+
+        ImageException e = assertThrows(ImageException.class, () -> store.get(ImageReference.parse("evil:1")));
+
+        assertEquals("Failed to get docker image 'evil:1': Refusing layer 1/1 (" + image.diffIds().get(0)
+                + ") of image 'evil:1': " + reason, e.getMessage());
+        assertEquals(List.of(outside.resolve("secret")), list(outside), "nothing was written outside the store");
+        assertEquals("host secret\n", Files.readString(outside.resolve("secret")));
+        assertEquals(List.of(tmp.resolve("a")), list(tmp).stream().filter(p -> p.getFileName().toString().equals("a")).toList());
+        assertEquals(List.of(storeDir), list(tmp.resolve("a/b")), "nothing next to the store");
+        assertTrue(list(storeDir.resolve("layers")).isEmpty(), "no layer is stored");
+        assertTrue(list(storeDir.resolve("staging")).isEmpty(), "no partial extraction is left");
+        assertFalse(Files.exists(Path.of("/outside/pwned")));
+    }
+
+    private static List<Path> list(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.sorted().toList();
+        }
+    }
+}

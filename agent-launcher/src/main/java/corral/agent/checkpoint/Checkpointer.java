@@ -79,14 +79,12 @@ public final class Checkpointer {
     }
 
     /**
-     * Records the final status, unless the container's checkpoint was removed meanwhile.
+     * Records the final status, so that it can be waited for after a restart until the container is
+     * removed.
      *
      * @param status the container's final status, once it is cleaned up
      */
     public void terminated(FinalStatus status) {
-        if (!java.nio.file.Files.isDirectory(layout.containerDir(status.containerId()))) {
-            return;
-        }
         write(status.containerId(), CheckpointLayout.TERMINATION, FinalStatuses.toMessage(status).toByteArray());
     }
 

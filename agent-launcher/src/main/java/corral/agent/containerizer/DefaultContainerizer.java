@@ -1,5 +1,9 @@
 package corral.agent.containerizer;
 
+import corral.agent.checkpoint.AdoptedContainer;
+import corral.agent.checkpoint.CheckpointException;
+import corral.agent.checkpoint.Checkpointer;
+import corral.agent.checkpoint.RecoveredContainer;
 import corral.agent.discovery.IsolatorPlan;
 import corral.agent.discovery.PlannedIsolator;
 import corral.agent.launcher.LaunchException;
@@ -57,6 +61,7 @@ public final class DefaultContainerizer implements Containerizer {
     private final ContainerizerSettings settings;
     private final List<PlannedIsolator> isolators;
     private final Launcher launcher;
+    private final Checkpointer checkpointer;
     private final ConcurrentMap<ContainerID, Container> containers = new ConcurrentHashMap<>();
     private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "corral-containerizer");
@@ -70,10 +75,88 @@ public final class DefaultContainerizer implements Containerizer {
      * @param launcher the launcher that starts every container
      */
     public DefaultContainerizer(ContainerizerSettings settings, IsolatorPlan plan, Launcher launcher) {
+        this(settings, plan, launcher, null);
+    }
+
+    /**
+     * A containerizer that checkpoints every container ({@code config}, {@code launch_info}, the
+     * first process's pid and start time) so that a restarted agent can {@link #adopt} it.
+     *
+     * @param settings the containerizer's settings
+     * @param plan the isolators, in order
+     * @param launcher the launcher that starts every container
+     * @param checkpointer where checkpoints go, or {@code null} for none
+     */
+    public DefaultContainerizer(ContainerizerSettings settings, IsolatorPlan plan, Launcher launcher,
+            Checkpointer checkpointer) {
         this.settings = settings;
         this.isolators = plan.isolators();
         this.launcher = launcher;
+        this.checkpointer = checkpointer;
     }
+
+    // --- checkpoints and recovery (corral.agent.checkpoint) ---
+
+    /** A checkpoint write that fails the launch when it fails. */
+    private interface CheckpointStep {
+        void write(Checkpointer checkpointer);
+    }
+
+    private void checkpoint(CheckpointStep step) throws LaunchFailure {
+        if (checkpointer == null) {
+            return;
+        }
+        try {
+            step.write(checkpointer);
+        } catch (CheckpointException e) {
+            throw new LaunchFailure("Failed to checkpoint the container: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Re-adopts the containers a restarted agent recovered (their isolators have {@code recover}ed
+     * them already). {@code RUNNING} ones are watched again and can be waited for, killed, sampled
+     * and destroyed as if this agent had launched them; {@code EXITED} ones are destroyed at once and
+     * report the exit status their first process recorded. {@code TERMINATED} ones are skipped.
+     *
+     * @param recovered the recovered containers
+     * @param cgroupsRoot the {@code --cgroups_root} under which the launcher made each container's
+     *     cgroups; they are killed and removed when a re-adopted container ends
+     */
+    public void adopt(List<RecoveredContainer> recovered, String cgroupsRoot) {
+        for (RecoveredContainer r : recovered) {
+            if (r.kind() == RecoveredContainer.Kind.TERMINATED) {
+                continue;
+            }
+            ContainerID id = r.containerId();
+            Container c = new Container(id, sandbox(id), settings.runtimeDir().resolve("containers")
+                    .resolve(id.getValue()), r.request());
+            c.config = r.config().orElseThrow();
+            for (PlannedIsolator planned : isolators) {
+                if (!id.hasParent() || planned.isolator().supportsNesting()) {
+                    c.prepared.add(planned);
+                }
+            }
+            c.launched = AdoptedContainer.adopt(r.process().orElseThrow(), c.runtimeDir.resolve("status"),
+                    cgroupsRoot, id.getValue());
+            if (containers.putIfAbsent(id, c) != null) {
+                continue;
+            }
+            for (PlannedIsolator planned : c.prepared) {
+                try {
+                    planned.isolator().watch(id).whenComplete((limitation, error) -> limited(c, planned, limitation, error));
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.ERROR, describe(planned, "watch", e));
+                }
+            }
+            synchronized (c) {
+                c.running = true;
+            }
+            c.launched.exit().whenCompleteAsync((status, error) -> terminate(c, Cause.EXITED), workers);
+        }
+    }
+
+    // --- end of checkpoints and recovery ---
 
     /** @return the settings this containerizer runs with */
     public ContainerizerSettings settings() {
@@ -139,6 +222,7 @@ public final class DefaultContainerizer implements Containerizer {
             chownSandbox(c.sandbox, command.getUser());
         }
         c.config = config.build();
+        checkpoint(cp -> cp.config(id, c.config));
 
         List<ContainerLaunchInfo> infos = new ArrayList<>();
         for (PlannedIsolator planned : isolators) {
@@ -159,11 +243,13 @@ public final class DefaultContainerizer implements Containerizer {
             throw new LaunchFailure(e.getMessage());
         }
         LaunchSpec spec = spec(c, merged);
+        checkpoint(cp -> cp.launchInfo(id, merged));
         try {
             c.launched = launcher.launch(spec);
         } catch (LaunchException e) {
             throw new LaunchFailure(e.getMessage());
         }
+        checkpoint(cp -> cp.pid(id, c.launched.pid()));
         for (PlannedIsolator planned : c.prepared) {
             try {
                 planned.isolator().watch(id).whenComplete((limitation, error) -> limited(c, planned, limitation, error));
@@ -316,7 +402,7 @@ public final class DefaultContainerizer implements Containerizer {
             if (cause != Cause.EXITED) {
                 c.launched.destroy(cause.grace());
             }
-            int status = c.launched.exit().join();
+            Integer status = exitStatus(c);
             ResourceStatistics statistics = sample(c);
             ContainerStatus containerStatus = status(c);
             List<String> errors = cleanup(c);
@@ -328,22 +414,38 @@ public final class DefaultContainerizer implements Containerizer {
             } else if (c.killRequested) {
                 state = TaskState.TASK_KILLED;
             } else {
-                state = status == 0 ? TaskState.TASK_FINISHED : TaskState.TASK_FAILED;
+                state = status != null && status == 0 ? TaskState.TASK_FINISHED : TaskState.TASK_FAILED;
             }
             Optional<String> message = cause.message();
+            if (status == null) {
+                message = Optional.of("The container's first process ended while the agent was down and left no"
+                        + " exit status");
+            }
             if (!errors.isEmpty()) {
                 state = TaskState.TASK_FAILED;
                 String cleanupMessage = "Failed to clean up an isolator when destroying container: "
                         + String.join("; ", errors);
                 message = Optional.of(message.map(m -> m + "; " + cleanupMessage).orElse(cleanupMessage));
             }
-            c.result.complete(new FinalStatus(c.id, c.sandbox.toString(), state, Optional.of(status),
+            c.result.complete(new FinalStatus(c.id, c.sandbox.toString(), state, Optional.ofNullable(status),
                     cause.reason(), message, cause.limitation(), containerStatus, Optional.of(statistics)));
         } catch (RuntimeException | Error e) {
             LOG.log(System.Logger.Level.ERROR, "Failed to destroy container " + ContainerIds.toString(c.id), e);
             c.result.complete(new FinalStatus(c.id, c.sandbox.toString(), TaskState.TASK_FAILED, Optional.empty(),
                     Optional.empty(), Optional.of("Failed to destroy container: " + e), Optional.empty(),
                     ContainerStatus.newBuilder().setContainerId(c.id).build(), Optional.ofNullable(c.lastStatistics)));
+        }
+    }
+
+    /** @return the raw wait status, or null when a re-adopted container's first process left none */
+    private static Integer exitStatus(Container c) {
+        try {
+            return c.launched.exit().join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof AdoptedContainer.ExitStatusUnknownException) {
+                return null;
+            }
+            throw e;
         }
     }
 

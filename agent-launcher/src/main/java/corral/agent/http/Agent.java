@@ -253,6 +253,9 @@ public final class Agent {
                 return;
             }
             try {
+                // the containerizer removed the runtime directory with the container's cleanup; keep
+                // what a restarted agent needs to answer WAIT_CONTAINER until REMOVE_CONTAINER
+                checkpointer.launch(entry.id, entry.launch);
                 checkpointer.terminated(status);
             } catch (CheckpointException e) {
                 LOG.log(Level.WARNING, e.getMessage());

@@ -18,6 +18,16 @@ public final class Launchers {
      * @return the launcher for every container of this agent
      */
     public static Launcher select(Config config) {
+        String name = config.hasPath("corral.agent.launcher") ? config.getString("corral.agent.launcher") : "auto";
+        if (name.equals("linux")) {
+            String cgroupsRoot = config.hasPath("corral.cgroups.cgroups_root")
+                    ? config.getString("corral.cgroups.cgroups_root") : "mesos";
+            try {
+                return new corral.agent.launcher.linux.LinuxLauncher(cgroupsRoot);
+            } catch (LaunchException e) {
+                throw new IllegalArgumentException("Failed to create launcher: " + e.getMessage(), e);
+            }
+        }
         return new PosixLauncher();
     }
 }

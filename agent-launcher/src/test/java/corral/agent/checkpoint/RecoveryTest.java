@@ -190,7 +190,7 @@ class RecoveryTest {
         checkpointer.launch(id("orphan"), launch("orphan", false));
         checkpointer.pid(id("orphan"), leftover.pid());
 
-        String cgroupsRoot = "corral-test-" + UUID.randomUUID().toString().substring(0, 8);
+        String cgroupsRoot = "corral-daemon-test-" + UUID.randomUUID().toString().substring(0, 8);
         boolean cgroups = plantCgroup(cgroupsRoot, "stray");
 
         List<String> calls = Collections.synchronizedList(new ArrayList<>());

@@ -238,7 +238,7 @@ class AgentProcessIT {
             System.out.println("AgentProcessIT: the crash test needs root (linux launcher, cgroups); skipped");
             return "not root";
         });
-        String root = "corral-it-" + UUID.randomUUID().toString().substring(0, 8);
+        String root = "corral-daemon-it-" + UUID.randomUUID().toString().substring(0, 8);
         Path freezer = Path.of("/sys/fs/cgroup/freezer");
         Path unified = Path.of("/sys/fs/cgroup/unified");
         cgroupRoots.add(freezer.resolve(root));

@@ -13,14 +13,15 @@ import corral.agent.containerizer.Containerizer;
 import corral.agent.containerizer.ContainerizerSettings;
 import corral.agent.containerizer.DefaultContainerizer;
 import corral.agent.containerizer.ImageProvisioners;
-import corral.agent.discovery.PlannedIsolator;
-import corral.agent.launcher.linux.LinuxLauncher;
-import corral.agent.launcher.Launchers;
 import corral.agent.discovery.IsolatorPlan;
+import corral.agent.discovery.PlannedIsolator;
 import corral.agent.http.Agent;
 import corral.agent.http.AgentHttpServer;
 import corral.agent.http.HttpSettings;
 import corral.agent.http.v1.VersionInfo;
+import corral.agent.launcher.Launchers;
+import corral.agent.launcher.linux.LinuxLauncher;
+import corral.isolator.spi.IsolatorException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.System.Logger.Level;
@@ -162,8 +163,20 @@ public final class ServeCommand implements Command {
     private static Containerizer defaultContainerizer(Invocation invocation, IsolatorPlan plan,
             Checkpointer checkpointer, List<RecoveredContainer> recovered) {
         ContainerizerSettings settings = ContainerizerSettings.from(invocation.config());
-        ImageProvisioners images = ImageProvisioners.create(invocation.config(), settings,
-                plan.isolators().stream().map(PlannedIsolator::id).toList(), LinuxLauncher.available());
+        ImageProvisioners images;
+        try {
+            images = ImageProvisioners.create(invocation.config(), settings,
+                    plan.isolators().stream().map(PlannedIsolator::id).toList(), LinuxLauncher.available());
+        } catch (IsolatorException e) {
+            throw new StartupException(List.of(e.getMessage()));
+        }
+        // Mesos: provisioner recovery after the isolators'; root filesystems of unknown containers go
+        try {
+            images.recover(recovered.stream().filter(r -> r.kind() != RecoveredContainer.Kind.TERMINATED)
+                    .map(RecoveredContainer::containerId).collect(java.util.stream.Collectors.toSet()));
+        } catch (IsolatorException e) {
+            throw new StartupException(List.of("Failed to perform recovery: " + e.getMessage()));
+        }
         DefaultContainerizer containerizer = new DefaultContainerizer(settings, plan,
                 Launchers.select(invocation.config()), images, checkpointer);
         Config config = invocation.config();

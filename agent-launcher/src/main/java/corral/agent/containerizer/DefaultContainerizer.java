@@ -149,6 +149,10 @@ public final class DefaultContainerizer implements Containerizer {
             Container c = new Container(id, sandbox(id), settings.runtimeDir().resolve("containers")
                     .resolve(id.getValue()), r.request());
             c.config = r.config().orElseThrow();
+            if (c.config.hasRootfs() && c.config.getContainerInfo().getMesos().hasImage()) {
+                // its root filesystem is removed after cleanup, as for a container launched here
+                c.provisioner = images.forType(c.config.getContainerInfo().getMesos().getImage().getType()).orElse(null);
+            }
             for (PlannedIsolator planned : isolators) {
                 if (!id.hasParent() || planned.isolator().supportsNesting()) {
                     c.prepared.add(planned);

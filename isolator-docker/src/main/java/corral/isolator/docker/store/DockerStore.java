@@ -11,8 +11,7 @@ import java.io.OutputStream;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -199,12 +198,8 @@ public final class DockerStore {
                 }
                 List<String> lines = extractor.whiteouts().stream().map(Whiteout::line).toList();
                 Files.write(staging.resolve(WHITEOUTS), lines);
-                try {
-                    Files.move(staging, directory, StandardCopyOption.ATOMIC_MOVE);
-                } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
+                if (!publish(staging, directory)) {
                     LOG.log(Level.DEBUG, "Layer " + diffId + " appeared in the store meanwhile");
-                } catch (AtomicMoveNotSupportedException e) {
-                    throw new IOException("cannot rename '" + staging + "' to '" + directory + "' atomically", e);
                 }
                 LOG.log(Level.INFO, "Extracted " + what + ": " + extractor.entries() + " entries, "
                         + megabytes(extractor.bytes()) + " in " + (System.nanoTime() - started) / 1_000_000 + " ms");
@@ -212,6 +207,27 @@ public final class DockerStore {
             } finally {
                 LayerExtractor.delete(staging);
             }
+        }
+    }
+
+    /**
+     * Renames a complete, verified layer into place, atomically.
+     *
+     * @return false when another agent stored the same layer meanwhile (its copy is kept, ours is
+     *     left in staging for the caller to delete)
+     */
+    static boolean publish(Path staging, Path directory) throws IOException {
+        try {
+            Files.move(staging, directory, StandardCopyOption.ATOMIC_MOVE);
+            return true;
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new IOException("cannot rename '" + staging + "' to '" + directory + "' atomically", e);
+        } catch (FileSystemException e) {
+            // rename(2) onto a non-empty directory fails with ENOTEMPTY (or EEXIST)
+            if (!Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)) {
+                throw e;
+            }
+            return false;
         }
     }
 

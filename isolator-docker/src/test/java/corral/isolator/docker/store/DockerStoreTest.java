@@ -93,6 +93,21 @@ class DockerStoreTest {
     }
 
     @Test
+    void aLayerStoredMeanwhileByAnotherAgentIsKeptAndOursDropped() throws IOException {
+        Path staging = Files.createDirectories(storeDir.resolve("staging/abc.1/rootfs"));
+        Files.writeString(staging.resolve("ours"), "ours");
+        Path layer = Files.createDirectories(storeDir.resolve("layers/abc/rootfs"));
+        Files.writeString(layer.resolve("theirs"), "theirs");
+
+        assertFalse(DockerStore.publish(staging.getParent(), layer.getParent()));
+
+        assertEquals(List.of(layer.resolve("theirs")), Files.list(layer).toList(), "their layer is kept as it is");
+        Path fresh = Files.createDirectories(storeDir.resolve("staging/def.1/rootfs"));
+        assertTrue(DockerStore.publish(fresh.getParent(), storeDir.resolve("layers/def")));
+        assertTrue(Files.isDirectory(storeDir.resolve("layers/def/rootfs")));
+    }
+
+    @Test
     void findsArchivesByFullNameOrRepositoryAndTag() throws IOException {
         smallImage().writeDockerSave(registry.resolve("small:1.0.tar"), "whatever:else");
         smallImage().cmd("/other").writeDockerSave(registry.resolve("multi.tar"), "multi:1", "docker.io/library/multi:2");

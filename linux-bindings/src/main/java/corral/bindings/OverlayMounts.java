@@ -7,13 +7,14 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Overlay root filesystems for image containers: mounting one in the agent's mount namespace,
- * unmounting it, and writing overlayfs whiteouts into a layer directory. Thread-safe.
+ * Overlay root filesystems for image containers: mounting one in the agent's mount namespace and
+ * unmounting it (through {@link Mounts}), and writing overlayfs whiteouts into a layer directory.
+ * Thread-safe.
  */
 public final class OverlayMounts {
 
     /** umount2 flag: detach now, finish when no longer busy. */
-    public static final int MNT_DETACH = 2;
+    public static final int MNT_DETACH = Mounts.MNT_DETACH;
     private static final int S_IFCHR = 0020000;
 
     private static final class Holder {
@@ -44,9 +45,7 @@ public final class OverlayMounts {
             throw new NativeException("mount overlay (options longer than a page)", target.toString(),
                     new Errno(Errno.EINVAL));
         }
-        if (Holder.LIBC.mount("overlay", target.toString(), "overlay", 0, options.toString()) != 0) {
-            throw new NativeException("mount overlay", target.toString(), errno());
-        }
+        Mounts.mount("overlay", target.toString(), "overlay", 0, options.toString());
     }
 
     /**
@@ -55,9 +54,7 @@ public final class OverlayMounts {
      * @throws NativeException naming {@code umount2}, the target and errno
      */
     public static void unmount(Path target, int flags) throws NativeException {
-        if (Holder.LIBC.umount2(target.toString(), flags) != 0) {
-            throw new NativeException("umount2", target.toString(), errno());
-        }
+        Mounts.umount2(target.toString(), flags);
     }
 
     /**

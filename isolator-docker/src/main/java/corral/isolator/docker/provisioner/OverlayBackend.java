@@ -45,8 +45,55 @@ final class OverlayBackend implements Backend {
         Files.createDirectories(upper);
         Files.createDirectories(work);
         Files.setAttribute(upper, "unix:mode", 0755);
-        OverlayMounts.mountOverlay(lower, upper, work, container.resolve("rootfs"));
+        Path rootfs = container.resolve("rootfs");
+        if (optionsLength(lower, upper, work) < OPTIONS_LIMIT) {
+            OverlayMounts.mountOverlay(lower, upper, work, rootfs);
+        } else {
+            mountThroughShortLinks(lower, upper, work, rootfs);
+        }
         return List.of(upper);
+    }
+
+    /** mount(2) takes at most a page of options; leave room for escapes. */
+    private static final int OPTIONS_LIMIT = 3800;
+
+    private static int optionsLength(List<Path> lower, Path upper, Path work) {
+        int length = 40 + upper.toString().length() + work.toString().length();
+        for (Path p : lower) {
+            length += p.toString().length() + 1;
+        }
+        return length;
+    }
+
+    /**
+     * Many layers do not fit in a page of mount options: name them through short symlinks in a
+     * fresh directory under /tmp, as Mesos does. overlayfs resolves its lower directories when
+     * mounting, so the links are removed right after.
+     */
+    private static void mountThroughShortLinks(List<Path> lower, Path upper, Path work, Path rootfs)
+            throws IOException {
+        Path links = null;
+        java.security.SecureRandom random = new java.security.SecureRandom();
+        for (int attempt = 0; links == null; attempt++) {
+            Path candidate = Path.of("/tmp", "cov" + Long.toString(random.nextLong() & 0xffffffffL, 36));
+            try {
+                links = Files.createDirectory(candidate, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                if (attempt > 10) {
+                    throw e;
+                }
+            }
+        }
+        try {
+            List<Path> shortLower = new ArrayList<>();
+            for (int i = 0; i < lower.size(); i++) {
+                shortLower.add(Files.createSymbolicLink(links.resolve(Integer.toString(i, 36)), lower.get(i)));
+            }
+            OverlayMounts.mountOverlay(shortLower, upper, work, rootfs);
+        } finally {
+            CopyBackend.delete(links);
+        }
     }
 
     @Override

@@ -166,6 +166,31 @@ class DockerProvisionerTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"overlay", "copy"})
+    void anImageWithMoreLayersThanAPageOfMountOptionsHolds(String backend) throws Exception {
+        DockerProvisioner provisioner = provisioner(backend);
+        // 60 layers of ~110-character store paths: about 6.6 KB of lowerdir, more than mount(2) takes
+        corral.isolator.docker.testimages.TestImages.Image image = new corral.isolator.docker.testimages.TestImages.Image();
+        for (int i = 0; i < 60; i++) {
+            image.layer(new corral.isolator.docker.testimages.TarBuilder().directory("layers/", 0755)
+                    .file("layers/" + i, "layer " + i + "\n").file("top", "layer " + i + "\n").build(), false);
+        }
+        image.cmd("/top").writeDockerSave(registry.resolve("many.tar"), "many:1");
+        ContainerID c = id("many");
+
+        ProvisionedImage provisioned = provisioner.provision(c, Image.newBuilder().setType(Image.Type.DOCKER)
+                .setDocker(Image.Docker.newBuilder().setName("many:1")).build());
+
+        assertEquals(60, names(provisioned.rootfs().resolve("layers")).size());
+        assertEquals("layer 59\n", Files.readString(provisioned.rootfs().resolve("top")), "the top layer wins");
+        try (Stream<Path> tmpDirs = Files.list(Path.of("/tmp"))) {
+            assertTrue(tmpDirs.noneMatch(p -> p.getFileName().toString().startsWith("cov")
+                    && Files.isSymbolicLink(p.resolve("0"))), "the short links are gone once mounted");
+        }
+        provisioner.destroy(c);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"overlay", "copy"})
     void recoveryRemovesOrphansAndKeepsKnownContainers(String backend) throws Exception {
         DockerProvisioner provisioner = provisioner(backend);
         ProvisionedImage kept = provisioner.provision(id("kept"), busybox());

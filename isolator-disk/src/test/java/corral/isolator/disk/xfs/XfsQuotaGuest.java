@@ -49,7 +49,8 @@ public final class XfsQuotaGuest {
     static final List<String> SCENARIOS = List.of("creationOnAProjectQuotaXfs", "rangeErrorsRefuseCreation",
             "accountingMeasuresWithoutLimiting", "passiveLimitFailsWritesWithEnospcAndLeavesTheWriterAlive",
             "killModeLetsWritesIntoTheHeadroomThenReportsTheLimitation", "idsAreReleasedAtCleanupAndReusedClean",
-            "recoveryRelearnsIdsAndReleasesThoseOfGoneContainers");
+            "recoveryRelearnsIdsAndReleasesThoseOfGoneContainers",
+            "pqnoenforceGetsEnforcementSwitchedOnAndUserQuotaAloneIsRefused");
 
     public static void main(String[] args) throws Exception {
         Path results = Path.of(args[0]);
@@ -62,6 +63,7 @@ public final class XfsQuotaGuest {
         scenarios.put(SCENARIOS.get(4), XfsQuotaGuest::killMode);
         scenarios.put(SCENARIOS.get(5), XfsQuotaGuest::releaseAndReuse);
         scenarios.put(SCENARIOS.get(6), XfsQuotaGuest::recovery);
+        scenarios.put(SCENARIOS.get(7), XfsQuotaGuest::otherMountOptions);
         int failed = 0;
         try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(results, StandardCharsets.UTF_8), true)) {
             for (Map.Entry<String, Scenario> s : scenarios.entrySet()) {
@@ -261,6 +263,21 @@ public final class XfsQuotaGuest {
         second.cleanup(next);
         equal(5001L, second.projectIdsFree());
         second.shutdown();
+    }
+
+    /** uml/run.sh -e pqnoenforce -e uquota mounts these at /tmp/xfs-OPTIONS. */
+    private static void otherMountOptions() throws Exception {
+        Path pqnoenforce = Path.of("/tmp/xfs-pqnoenforce");
+        String device = Quota.deviceOf(pqnoenforce);
+        check((Quota.status(device) & Quota.FS_QUOTA_PDQ_ENFD) == 0, "pqnoenforce starts unenforced");
+        Creation c = new XfsProvider().create(TestContext.of(pqnoenforce.resolve("agent"), Map.of(), "disk/xfs"));
+        check(c.isolator().isPresent(), "pqnoenforce: " + c);
+        check((Quota.status(device) & Quota.FS_QUOTA_PDQ_ENFD) != 0, "enforcement was switched on");
+        ((XfsIsolator) c.isolator().get()).shutdown();
+
+        Path work = Path.of("/tmp/xfs-uquota/agent");
+        Creation u = new XfsProvider().create(TestContext.of(work, Map.of(), "disk/xfs"));
+        equal("XFS project quotas are not enabled on '" + work + "'", u.unavailableReason().orElse("ready"));
     }
 
     // --- helpers --------------------------------------------------------------------------------

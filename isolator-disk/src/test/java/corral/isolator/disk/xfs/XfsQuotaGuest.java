@@ -46,7 +46,7 @@ public final class XfsQuotaGuest {
     }
 
     /** The scenario names, in order; the host test expects each of them. */
-    static final List<String> SCENARIOS = List.of("creationOnAProjectQuotaXfs", "rangeErrorsRefuseCreation",
+    static final List<String> SCENARIOS = List.of("creationOnAProjectQuotaXfs", "rangeErrorsAndNonRootRefuseCreation",
             "accountingMeasuresWithoutLimiting", "passiveLimitFailsWritesWithEnospcAndLeavesTheWriterAlive",
             "killModeLetsWritesIntoTheHeadroomThenReportsTheLimitation", "idsAreReleasedAtCleanupAndReusedClean",
             "recoveryRelearnsIdsAndReleasesThoseOfGoneContainers",
@@ -107,6 +107,13 @@ public final class XfsQuotaGuest {
             Creation creation = new XfsProvider().create(TestContext.of(work,
                     Map.of("corral.disk.xfs_project_range", c[0]), "disk/xfs"));
             equal(c[1], creation.unavailableReason().orElse("ready"));
+        }
+        System.setProperty("corral.test.uid", "1000"); // the test kit's stand-in for a non-root agent
+        try {
+            Creation notRoot = new XfsProvider().create(TestContext.of(work, Map.of(), "disk/xfs"));
+            equal("The XFS disk isolator requires running as root.", notRoot.unavailableReason().orElse("ready"));
+        } finally {
+            System.clearProperty("corral.test.uid");
         }
     }
 

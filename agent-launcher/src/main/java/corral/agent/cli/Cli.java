@@ -117,6 +117,10 @@ public final class Cli {
         } catch (StartupException e) {
             e.problems().forEach(err::println);
             return INVALID;
+        } catch (com.typesafe.config.ConfigException e) {
+            // a module's own reference.conf is broken: name it, as any other configuration problem
+            err.println(e.getMessage());
+            return INVALID;
         }
     }
 

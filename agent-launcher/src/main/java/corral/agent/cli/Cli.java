@@ -76,6 +76,12 @@ public final class Cli {
             return USAGE;
         }
         List<String> rest = new ArrayList<>(Arrays.asList(args).subList(1, args.length));
+        int end = rest.indexOf("--") < 0 ? rest.size() : rest.indexOf("--");
+        if (rest.subList(0, end).contains("--help")) {
+            // 'bin/agent run --help': the flags of every command, as 'bin/agent help'
+            rest.remove("--help");
+            command = command("help");
+        }
         if (command.get() instanceof HelpCommand) {
             // 'help FLAG...': the names become trailing arguments
             List<String> names = rest.stream().filter(a -> !a.startsWith("--")).toList();

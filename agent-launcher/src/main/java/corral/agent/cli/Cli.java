@@ -103,6 +103,8 @@ public final class Cli {
             Optional<Path> modulesDir = early.config().hasPath("corral.agent.modules_dir")
                     ? Optional.of(Path.of(early.config().getString("corral.agent.modules_dir"))) : Optional.empty();
             IsolatorCatalog catalog = IsolatorCatalog.discover(modulesDir);
+            // first: a refused plugin explains why its flags are unknown
+            catalog.warnings().forEach(w -> err.println("Warning: " + w));
             references.addAll(catalog.pluginReferences());
             FlagRegistry registry = FlagRegistry.of(references);
             FlagLoader loader = new FlagLoader(registry);
@@ -114,7 +116,6 @@ public final class Cli {
                 throw new ConfigurationException(withSelectionProblems(command, e.problems(),
                         loader.peek(args, environment, commandFlags), catalog));
             }
-            catalog.warnings().forEach(w -> err.println("Warning: " + w));
             flags.warnings().forEach(w -> err.println("Warning: " + w));
             return command.run(new AgentInvocation(flags, registry, catalog, commands, out, err));
         } catch (ConfigurationException e) {

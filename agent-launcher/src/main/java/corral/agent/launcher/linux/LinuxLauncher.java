@@ -227,7 +227,7 @@ public final class LinuxLauncher implements Launcher {
                 long restrictions = flags & (Mounts.MS_RDONLY | Mounts.MS_NOSUID | Mounts.MS_NODEV | Mounts.MS_NOEXEC);
                 Mounts.mount(source, mount.getTarget(), null, flags & (Mounts.MS_BIND | Mounts.MS_REC), null);
                 if (restrictions != 0) {
-                    Mounts.mount(null, mount.getTarget(), null, Mounts.MS_REMOUNT | Mounts.MS_BIND | restrictions, null);
+                    restrict(mount.getTarget(), restrictions, (flags & Mounts.MS_REC) != 0);
                 }
             } else {
                 Mounts.mount(source, mount.getTarget(), type, flags, options);
@@ -235,6 +235,26 @@ public final class LinuxLauncher implements Launcher {
         } catch (NativeException e) {
             throw new LaunchException("Failed to mount '" + source + "' to '" + mount.getTarget() + "': "
                     + e.errno(), e);
+        }
+    }
+
+    /**
+     * Makes a bind read-only (and so on) including every mount below it: MS_REMOUNT changes only the
+     * top mount, which would leave submounts of a read-only volume writable.
+     */
+    private static void restrict(String target, long restrictions, boolean recursive) throws NativeException {
+        long attributes = ((restrictions & Mounts.MS_RDONLY) != 0 ? Mounts.MOUNT_ATTR_RDONLY : 0)
+                | ((restrictions & Mounts.MS_NOSUID) != 0 ? Mounts.MOUNT_ATTR_NOSUID : 0)
+                | ((restrictions & Mounts.MS_NODEV) != 0 ? Mounts.MOUNT_ATTR_NODEV : 0)
+                | ((restrictions & Mounts.MS_NOEXEC) != 0 ? Mounts.MOUNT_ATTR_NOEXEC : 0);
+        try {
+            Mounts.mount_setattr(target, recursive, attributes, 0);
+        } catch (NativeException e) {
+            if (e.errno().number() != corral.bindings.Errno.ENOSYS) {
+                throw e;
+            }
+            // before Linux 5.12: the top mount only
+            Mounts.mount(null, target, null, Mounts.MS_REMOUNT | Mounts.MS_BIND | restrictions, null);
         }
     }
 

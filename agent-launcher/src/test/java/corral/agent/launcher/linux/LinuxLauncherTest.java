@@ -247,28 +247,37 @@ class LinuxLauncherTest {
     }
 
     @Test
-    void readOnlyVolumeRefusesWritesAndReadWriteVolumeReachesTheHost() throws Exception {
-        String before = mountinfo();
+    void readOnlyVolumeRefusesWritesEvenInItsSubmountsAndReadWriteVolumeReachesTheHost() throws Exception {
         Path roSource = Files.createDirectories(dir.resolve("ro-src"));
         Path rwSource = Files.createDirectories(dir.resolve("rw-src"));
         Path roTarget = Files.createDirectories(dir.resolve("ro-dst"));
         Path rwTarget = Files.createDirectories(dir.resolve("rw-dst"));
         Files.writeString(roSource.resolve("seen"), "x");
-        int bind = MountFlags.MS_BIND | MountFlags.MS_REC;
-        ContainerLaunchInfo info = ContainerLaunchInfo.newBuilder(ns(PID_AND_MOUNT))
-                .addMounts(ContainerMountInfo.newBuilder().setSource(roSource.toString()).setTarget(roTarget.toString())
-                        .setFlags(bind | MountFlags.MS_RDONLY))
-                .addMounts(ContainerMountInfo.newBuilder().setSource(rwSource.toString()).setTarget(rwTarget.toString())
-                        .setFlags(bind))
-                .build();
-        LaunchSpec s = spec(info, "sh", "-c", "ls \"$0\"; touch \"$0/new\" || echo refused; echo hi > \"$1/made\"",
-                roTarget.toString(), rwTarget.toString());
-        assertEquals(0, run(launcher.launch(s)));
-        assertEquals("seen\nrefused\n", out(s));
-        assertTrue(Files.readString(s.stderr()).contains("Read-only file system"), Files.readString(s.stderr()));
-        assertEquals("hi\n", Files.readString(rwSource.resolve("made")));
-        assertFalse(Files.exists(roSource.resolve("new")));
-        assertEquals(before, mountinfo());
+        // a mount below the read-only volume's source, on the host: it must turn read-only as well
+        Path sub = Files.createDirectories(roSource.resolve("sub"));
+        corral.bindings.Mounts.mount("tmpfs", sub.toString(), "tmpfs", 0, "size=1m");
+        try {
+            String before = mountinfo();
+            int bind = MountFlags.MS_BIND | MountFlags.MS_REC;
+            ContainerLaunchInfo info = ContainerLaunchInfo.newBuilder(ns(PID_AND_MOUNT))
+                    .addMounts(ContainerMountInfo.newBuilder().setSource(roSource.toString())
+                            .setTarget(roTarget.toString()).setFlags(bind | MountFlags.MS_RDONLY))
+                    .addMounts(ContainerMountInfo.newBuilder().setSource(rwSource.toString())
+                            .setTarget(rwTarget.toString()).setFlags(bind))
+                    .build();
+            LaunchSpec s = spec(info, "sh", "-c", "ls \"$0\"; touch \"$0/new\" || echo refused; "
+                    + "touch \"$0/sub/new\" || echo refused below; echo hi > \"$1/made\"",
+                    roTarget.toString(), rwTarget.toString());
+            assertEquals(0, run(launcher.launch(s)));
+            assertEquals("seen\nsub\nrefused\nrefused below\n", out(s));
+            assertTrue(Files.readString(s.stderr()).contains("Read-only file system"), Files.readString(s.stderr()));
+            assertEquals("hi\n", Files.readString(rwSource.resolve("made")));
+            assertFalse(Files.exists(roSource.resolve("new")));
+            assertFalse(Files.exists(sub.resolve("new")));
+            assertEquals(before, mountinfo());
+        } finally {
+            corral.bindings.Mounts.umount2(sub.toString(), corral.bindings.Mounts.MNT_DETACH);
+        }
     }
 
     @Test

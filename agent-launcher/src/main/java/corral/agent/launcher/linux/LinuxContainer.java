@@ -173,8 +173,6 @@ public final class LinuxContainer implements LaunchedContainer {
             cgroup.killAll();
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, "Failed to kill container cgroup '" + cgroup.path() + "': " + e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 

@@ -29,7 +29,7 @@ public final class LinuxLauncher implements Launcher {
 
     private static final System.Logger LOG = System.getLogger(LinuxLauncher.class.getName());
 
-    private final ContainerCgroup.Hierarchy hierarchy;
+    private final corral.isolator.cgroups.Hierarchy hierarchy;
     private final String cgroupsRoot;
 
     /**
@@ -48,7 +48,7 @@ public final class LinuxLauncher implements Launcher {
                 throw new LaunchException("The linux launcher needs '" + program + "' (util-linux/coreutils)");
             }
         }
-        this.hierarchy = ContainerCgroup.Hierarchy.find();
+        this.hierarchy = ContainerCgroup.findHierarchy(); // also loads the cgroup library's bindings here
         if (hierarchy == null) {
             throw new LaunchException("The linux launcher needs the freezer cgroup hierarchy or cgroup2 mounted");
         }
@@ -90,7 +90,7 @@ public final class LinuxLauncher implements Launcher {
                 cgroup = ContainerCgroup.create(hierarchy, cgroupsRoot, name);
             } catch (IOException e) {
                 throw new LaunchException("Failed to create the container's cgroup '"
-                        + hierarchy.mount().resolve(cgroupsRoot).resolve(name) + "': " + e, e);
+                        + hierarchy.mountPoint().resolve(cgroupsRoot).resolve(name) + "': " + e.getMessage(), e);
             }
         }
         int[] go = null;

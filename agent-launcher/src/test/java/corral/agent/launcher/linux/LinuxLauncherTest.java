@@ -57,9 +57,9 @@ class LinuxLauncherTest {
 
     @AfterAll
     static void removeCgroupRoot() throws IOException {
-        ContainerCgroup.Hierarchy h = ContainerCgroup.Hierarchy.find();
+        corral.isolator.cgroups.Hierarchy h = ContainerCgroup.findHierarchy();
         if (h != null) {
-            Files.deleteIfExists(h.mount().resolve(ROOT));
+            Files.deleteIfExists(h.mountPoint().resolve(ROOT));
         }
     }
 
@@ -350,7 +350,7 @@ class LinuxLauncherTest {
         String mounts = mountinfo();
         long fds = count(Path.of("/proc/self/fd"));
         long threads = count(Path.of("/proc/self/task"));
-        Path cgroupRoot = ContainerCgroup.Hierarchy.find().mount().resolve(ROOT);
+        Path cgroupRoot = ContainerCgroup.findHierarchy().mountPoint().resolve(ROOT);
         for (int i = 0; i < 100; i++) {
             // half with a pid namespace, half with only a mount namespace and a freezer cgroup
             int flags = i % 2 == 0 ? PID_AND_MOUNT : LinuxNamespaces.CLONE_NEWNS;
@@ -391,7 +391,7 @@ class LinuxLauncherTest {
     @Test
     void badInputFailsNamingFieldAndValueAndLeavesNothingBehind() throws Exception {
         String mounts = mountinfo();
-        Path cgroupRoot = ContainerCgroup.Hierarchy.find().mount().resolve(ROOT);
+        Path cgroupRoot = ContainerCgroup.findHierarchy().mountPoint().resolve(ROOT);
         long cgroups = directories(cgroupRoot);
         assertEquals("Invalid command: 'argv' is empty; a container needs a command to run",
                 assertThrows(LaunchException.class, () -> launcher.launch(spec(ns(PID_AND_MOUNT)))).getMessage());

@@ -62,9 +62,9 @@ class NamespacesIsolatorsOnLinuxLauncherTest {
                 }
             }
         }
-        ContainerCgroup.Hierarchy h = ContainerCgroup.Hierarchy.find();
+        corral.isolator.cgroups.Hierarchy h = ContainerCgroup.findHierarchy();
         if (h != null) {
-            Files.deleteIfExists(h.mount().resolve(ROOT));
+            Files.deleteIfExists(h.mountPoint().resolve(ROOT));
         }
     }
 

@@ -137,8 +137,10 @@ public final class LinuxLauncher implements Launcher {
                 request.addopen(2, spec.stderr().toString(), out, 0644);
             }
             request.adddup2(goFd, 3).addclosefrom_np(4);
-            if (spec.workingDirectory() != null) {
-                request.addchdir_np(spec.workingDirectory().toString());
+            // with a root filesystem the working directory is a path inside it, entered by RootfsEntry
+            Path chdir = spec.launchInfo().hasRootfs() ? spec.sandbox() : spec.workingDirectory();
+            if (chdir != null) {
+                request.addchdir_np(chdir.toString());
             }
             request.setsigmaskEmptyAndSigdefaultAll().setsid()
                     .program(program.executable(), program.argv(), program.environment());
@@ -206,6 +208,9 @@ public final class LinuxLauncher implements Launcher {
             // nothing done in the container may propagate back to the host
             Mounts.mount(null, "/", null, Mounts.MS_REC | Mounts.MS_PRIVATE, null);
             for (ContainerMountInfo mount : program.mounts()) {
+                if (program.rootfs() != null) {
+                    program.rootfs().createTarget(mount);
+                }
                 mount(mount);
             }
             if (program.pidNamespace()) {

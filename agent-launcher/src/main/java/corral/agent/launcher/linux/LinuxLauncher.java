@@ -227,8 +227,8 @@ public final class LinuxLauncher implements Launcher {
         String type = mount.hasType() ? mount.getType() : null;
         String options = mount.hasOptions() ? mount.getOptions() : null;
         try {
-            if ((flags & MountFlags.MS_BIND) != 0) {
-                // MS_RDONLY and friends are ignored when binding: apply them with a remount
+            if ((flags & MountFlags.MS_BIND) != 0 && (flags & MountFlags.MS_REMOUNT) == 0) {
+                // MS_RDONLY and friends are ignored when binding: apply them afterwards
                 long restrictions = flags & (Mounts.MS_RDONLY | Mounts.MS_NOSUID | Mounts.MS_NODEV | Mounts.MS_NOEXEC);
                 Mounts.mount(source, mount.getTarget(), null, flags & (Mounts.MS_BIND | Mounts.MS_REC), null);
                 if (restrictions != 0) {

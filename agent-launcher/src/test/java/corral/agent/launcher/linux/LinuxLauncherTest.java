@@ -281,6 +281,24 @@ class LinuxLauncherTest {
     }
 
     @Test
+    void mesosStyleRemountEntriesAndPropagationChangesAreMadeAsDeclared() throws Exception {
+        // what filesystem/linux declares: / rslave, a bind, then a separate read-only remount of it
+        Path source = Files.createDirectories(dir.resolve("src"));
+        Path target = Files.createDirectories(dir.resolve("dst"));
+        ContainerLaunchInfo info = ContainerLaunchInfo.newBuilder(ns(LinuxNamespaces.CLONE_NEWNS))
+                .addMounts(ContainerMountInfo.newBuilder().setTarget("/").setFlags(MountFlags.MS_REC | MountFlags.MS_SLAVE))
+                .addMounts(ContainerMountInfo.newBuilder().setSource(source.toString()).setTarget(target.toString())
+                        .setFlags(MountFlags.MS_BIND | MountFlags.MS_REC))
+                .addMounts(ContainerMountInfo.newBuilder().setTarget(target.toString())
+                        .setFlags(MountFlags.MS_BIND | MountFlags.MS_REMOUNT | MountFlags.MS_RDONLY))
+                .build();
+        LaunchSpec s = spec(info, "sh", "-c", "touch \"$0/x\" || echo refused", target.toString());
+        assertEquals(0, run(launcher.launch(s)));
+        assertEquals("refused\n", out(s));
+        assertFalse(Files.exists(source.resolve("x")));
+    }
+
+    @Test
     void capabilitiesAreExactlyTheEffectiveSetForRootAndForAnotherUser() throws Exception {
         CapabilityInfo netRaw = CapabilityInfo.newBuilder().addCapabilities(CapabilityInfo.Capability.NET_RAW).build();
         CapabilityInfo bounding = CapabilityInfo.newBuilder().addCapabilities(CapabilityInfo.Capability.NET_RAW)

@@ -158,8 +158,10 @@ public final class LinuxLauncher implements Launcher {
     private static long spawnFromThrowawayThread(ContainerProgram program, ContainerCgroup cgroup,
             Spawn.Request request) throws LaunchException, NativeException {
         AtomicReference<Object> outcome = new AtomicReference<>();
+        java.util.concurrent.atomic.AtomicInteger tid = new java.util.concurrent.atomic.AtomicInteger();
         Thread thread = new Thread(() -> {
             try {
+                tid.set(Namespaces.gettid());
                 outcome.set(spawnHere(program, cgroup, request));
             } catch (Throwable e) {
                 outcome.set(e);
@@ -176,6 +178,11 @@ public final class LinuxLauncher implements Launcher {
                 interrupted = true;
             }
         }
+        if (cgroup != null) {
+            // join() returns when the Java thread is done; the kernel thread leaves the container's
+            // cgroup only when it has exited, a moment later. Until then the agent is in there.
+            awaitThreadExit(tid.get());
+        }
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
@@ -190,6 +197,15 @@ public final class LinuxLauncher implements Launcher {
             throw e;
         }
         throw new IllegalStateException("launcher thread failed", (Throwable) result);
+    }
+
+    private static void awaitThreadExit(int tid) {
+        Path task = Path.of("/proc/self/task/" + tid);
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (Files.exists(task) && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+            Thread.yield();
+        }
     }
 
     private static long spawnHere(ContainerProgram program, ContainerCgroup cgroup, Spawn.Request request)

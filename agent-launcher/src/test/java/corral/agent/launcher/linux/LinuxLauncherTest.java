@@ -40,7 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
 class LinuxLauncherTest {
 
     private static final int PID_AND_MOUNT = LinuxNamespaces.CLONE_NEWPID;
-    private static final String ROOT = "corral-test-" + UUID.randomUUID().toString().substring(0, 8);
+    private static final String ROOT = "corral-linuxtest-" + UUID.randomUUID().toString().substring(0, 8);
     private static LinuxLauncher launcher;
 
     @TempDir

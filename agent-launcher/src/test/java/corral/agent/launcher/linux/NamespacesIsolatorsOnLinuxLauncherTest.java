@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Test;
  */
 class NamespacesIsolatorsOnLinuxLauncherTest {
 
-    private static final String ROOT = "corral-test-" + UUID.randomUUID().toString().substring(0, 8);
+    private static final String ROOT = "corral-linuxtest-" + UUID.randomUUID().toString().substring(0, 8);
 
     private Path work;
     private LinuxLauncher launcher;

@@ -39,6 +39,15 @@ public final class LinuxLauncher implements Launcher {
      *     util-linux missing)
      */
     public LinuxLauncher(String cgroupsRoot) throws LaunchException {
+        this(cgroupsRoot, ContainerCgroup.findHierarchy()); // also loads the cgroup library's bindings here
+    }
+
+    /**
+     * @param cgroupsRoot as above
+     * @param hierarchy the hierarchy for containers' cgroups (tests use cgroup2 on a hybrid host)
+     * @throws LaunchException as above
+     */
+    LinuxLauncher(String cgroupsRoot, corral.isolator.cgroups.Hierarchy hierarchy) throws LaunchException {
         if (cgroupsRoot.isEmpty() || cgroupsRoot.startsWith("/") || ContainerProgram.hasDotComponent(cgroupsRoot)) {
             throw new LaunchException("Invalid cgroups root '" + cgroupsRoot + "': it must be a relative path");
         }
@@ -48,7 +57,7 @@ public final class LinuxLauncher implements Launcher {
                 throw new LaunchException("The linux launcher needs '" + program + "' (util-linux/coreutils)");
             }
         }
-        this.hierarchy = ContainerCgroup.findHierarchy(); // also loads the cgroup library's bindings here
+        this.hierarchy = hierarchy;
         if (hierarchy == null) {
             throw new LaunchException("The linux launcher needs the freezer cgroup hierarchy or cgroup2 mounted");
         }

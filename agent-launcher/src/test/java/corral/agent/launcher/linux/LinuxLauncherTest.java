@@ -237,6 +237,36 @@ class LinuxLauncherTest {
     }
 
     @Test
+    void onCgroup2TheHeldInitIsPlacedAndCgroupKillStopsEveryProcess() throws Exception {
+        corral.isolator.cgroups.Hierarchy v2 = corral.isolator.cgroups.Hierarchies.detect().unified().orElse(null);
+        if (v2 == null) {
+            System.out.println("SKIPPED onCgroup2...: no cgroup2 hierarchy mounted");
+        }
+        Assumptions.assumeTrue(v2 != null, "no cgroup2 hierarchy");
+        LinuxLauncher onV2 = new LinuxLauncher(ROOT, v2);
+        LaunchSpec s = spec(ns(LinuxNamespaces.CLONE_NEWNS), "sh", "-c",
+                "grep '^0::' /proc/self/cgroup; sleep 30 & sleep 31 & echo ready; wait");
+        LinuxContainer c = (LinuxContainer) onV2.launch(s);
+        Path cgroup = c.cgroup().orElseThrow();
+        assertTrue(cgroup.startsWith(v2.mountPoint()), cgroup.toString());
+        assertEquals(List.of(c.pid()), pids(cgroup), "placed while held, before it forked");
+        c.start();
+        awaitText(s.stdout(), "ready");
+        assertTrue(out(s).startsWith("0::/" + ROOT + "/" + s.containerId().getValue() + "\n"), out(s));
+        List<Long> members = pids(cgroup);
+        assertEquals(3, members.size(), members.toString());
+        c.destroy(Duration.ZERO);
+        assertEquals(9, c.exit().getNow(-1));
+        for (long pid : members) {
+            Path stat = Path.of("/proc/" + pid + "/stat");
+            String state = Files.exists(stat) ? Files.readString(stat).replaceAll(".*\\) (\\S).*\\s*", "$1") : "gone";
+            assertTrue(state.equals("gone") || state.equals("Z"), "process " + pid + " survived: " + state);
+        }
+        assertFalse(Files.exists(cgroup));
+        Files.deleteIfExists(v2.mountPoint().resolve(ROOT));
+    }
+
+    @Test
     void abortedContainerNeverRunsItsCommand() throws Exception {
         LaunchSpec s = spec(ns(PID_AND_MOUNT), "touch", "ran");
         LaunchedContainer c = launcher.launch(s);

@@ -30,6 +30,18 @@ public final class Mounts {
     public static final long MS_SHARED = 1 << 20;
     /** Lazy unmount. */
     public static final int MNT_DETACH = 2;
+    /** mount_setattr: read-only. */
+    public static final long MOUNT_ATTR_RDONLY = 0x1;
+    /** mount_setattr: ignore set-user-id bits. */
+    public static final long MOUNT_ATTR_NOSUID = 0x2;
+    /** mount_setattr: no device files. */
+    public static final long MOUNT_ATTR_NODEV = 0x4;
+    /** mount_setattr: no execution. */
+    public static final long MOUNT_ATTR_NOEXEC = 0x8;
+
+    private static final long SYS_MOUNT_SETATTR = 442; // the same on x86_64 and aarch64
+    private static final int AT_FDCWD = -100;
+    private static final int AT_RECURSIVE = 0x8000;
 
     private static final LibcMount LIBC = Libraries.libc(LibcMount.class);
 
@@ -48,6 +60,25 @@ public final class Mounts {
             throws NativeException {
         if (LIBC.mount(source, target, fstype, flags, data) < 0) {
             throw new NativeException("mount", target, new Errno(Libraries.lastErrno(LIBC)));
+        }
+    }
+
+    /**
+     * Changes the attributes of a mount and, with {@code recursive}, of every mount below it, which
+     * {@code MS_REMOUNT} cannot do.
+     *
+     * @param path the mount point
+     * @param recursive whether submounts change too ({@code AT_RECURSIVE})
+     * @param set {@code MOUNT_ATTR_*} to set
+     * @param clear {@code MOUNT_ATTR_*} to clear
+     * @throws NativeException naming the path (ENOSYS before Linux 5.12)
+     */
+    public static void mount_setattr(String path, boolean recursive, long set, long clear) throws NativeException {
+        byte[] attr = new byte[32]; // struct mount_attr { u64 attr_set, attr_clr, propagation, userns_fd }
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(attr).order(java.nio.ByteOrder.nativeOrder());
+        b.putLong(0, set).putLong(8, clear);
+        if (LIBC.syscall(SYS_MOUNT_SETATTR, AT_FDCWD, path, recursive ? AT_RECURSIVE : 0, attr, attr.length) < 0) {
+            throw new NativeException("mount_setattr", path, new Errno(Libraries.lastErrno(LIBC)));
         }
     }
 

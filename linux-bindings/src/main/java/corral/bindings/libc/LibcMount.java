@@ -1,9 +1,14 @@
 package corral.bindings.libc;
 
-/** mount(2) and umount2(2). */
+import jnr.ffi.annotations.In;
+
+/** mount(2), umount2(2) and mount_setattr(2). */
 public interface LibcMount {
 
     int mount(String source, String target, String filesystemtype, long mountflags, String data);
 
     int umount2(String target, int flags);
+
+    /** For mount_setattr(2) (Linux 5.12), which glibc 2.36 does not wrap. */
+    long syscall(long number, int dirfd, String path, int flags, @In byte[] attr, long size);
 }

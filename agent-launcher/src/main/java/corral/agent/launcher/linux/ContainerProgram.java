@@ -155,7 +155,8 @@ record ContainerProgram(int cloneFlags, List<ContainerMountInfo> mounts, String 
         if (!inRootfs && !Files.exists(Path.of(target))) {
             throw new LaunchException("Invalid mount target '" + target + "': no such file or directory");
         }
-        if ((mount.getFlags() & MountFlags.MS_BIND) != 0) {
+        // a remount (Mesos's way to make a bind read-only) changes an existing mount: no source
+        if ((mount.getFlags() & MountFlags.MS_BIND) != 0 && (mount.getFlags() & MountFlags.MS_REMOUNT) == 0) {
             String source = mount.getSource();
             if (!source.startsWith("/") || hasDotComponent(source)) {
                 throw new LaunchException("Invalid mount source '" + source + "' for target '" + target

@@ -173,8 +173,6 @@ public final class LinuxContainer implements LaunchedContainer {
             cgroup.killAll();
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, "Failed to kill container cgroup '" + cgroup.path() + "': " + e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
@@ -188,9 +186,7 @@ public final class LinuxContainer implements LaunchedContainer {
             usage = result;
             release(false);
             int status = result.status();
-            if (pidNamespace) {
-                status = taskStatus(status);
-            } else {
+            if (!pidNamespace) {
                 // the task is gone; what it left running in its cgroup goes too (as Mesos destroys)
                 killCgroup();
                 writeExitStatus(status);
@@ -204,27 +200,15 @@ public final class LinuxContainer implements LaunchedContainer {
         }
     }
 
-    /**
-     * The supervisor exits with the shell's view of the task's end: its code, or 128+N when signal N
-     * killed it. Turn that back into the task's raw wait status, as the supervisor records it in the
-     * status file (a task that exits with 129..192 on purpose reads as killed, as with any shell).
-     * The supervisor itself killed by a signal (SIGKILL on destroy) is reported as is.
-     */
-    static int taskStatus(int initStatus) {
-        if ((initStatus & 0x7f) != 0) {
-            return initStatus;
-        }
-        int code = (initStatus >> 8) & 0xff;
-        return code > 128 && code < 128 + 65 ? code - 128 : code << 8;
-    }
-
     private void writeExitStatus(int status) {
         if (exitStatusFile == null) {
             return;
         }
+        // what the supervisor records with a pid namespace: the shell's $? (code, or 128 + signal)
+        int code = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f);
         Path temporary = exitStatusFile.resolveSibling(exitStatusFile.getFileName() + ".tmp");
         try {
-            Files.writeString(temporary, status + "\n");
+            Files.writeString(temporary, code + "\n");
             Files.move(temporary, exitStatusFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, "Failed to write exit status file '" + exitStatusFile + "': " + e);

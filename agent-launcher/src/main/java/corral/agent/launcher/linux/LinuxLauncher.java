@@ -29,7 +29,7 @@ public final class LinuxLauncher implements Launcher {
 
     private static final System.Logger LOG = System.getLogger(LinuxLauncher.class.getName());
 
-    private final ContainerCgroup.Hierarchy hierarchy;
+    private final corral.isolator.cgroups.Hierarchy hierarchy;
     private final String cgroupsRoot;
 
     /**
@@ -39,6 +39,15 @@ public final class LinuxLauncher implements Launcher {
      *     util-linux missing)
      */
     public LinuxLauncher(String cgroupsRoot) throws LaunchException {
+        this(cgroupsRoot, ContainerCgroup.findHierarchy()); // also loads the cgroup library's bindings here
+    }
+
+    /**
+     * @param cgroupsRoot as above
+     * @param hierarchy the hierarchy for containers' cgroups (tests use cgroup2 on a hybrid host)
+     * @throws LaunchException as above
+     */
+    LinuxLauncher(String cgroupsRoot, corral.isolator.cgroups.Hierarchy hierarchy) throws LaunchException {
         if (cgroupsRoot.isEmpty() || cgroupsRoot.startsWith("/") || ContainerProgram.hasDotComponent(cgroupsRoot)) {
             throw new LaunchException("Invalid cgroups root '" + cgroupsRoot + "': it must be a relative path");
         }
@@ -48,7 +57,7 @@ public final class LinuxLauncher implements Launcher {
                 throw new LaunchException("The linux launcher needs '" + program + "' (util-linux/coreutils)");
             }
         }
-        this.hierarchy = ContainerCgroup.Hierarchy.find();
+        this.hierarchy = hierarchy;
         if (hierarchy == null) {
             throw new LaunchException("The linux launcher needs the freezer cgroup hierarchy or cgroup2 mounted");
         }
@@ -90,7 +99,7 @@ public final class LinuxLauncher implements Launcher {
                 cgroup = ContainerCgroup.create(hierarchy, cgroupsRoot, name);
             } catch (IOException e) {
                 throw new LaunchException("Failed to create the container's cgroup '"
-                        + hierarchy.mount().resolve(cgroupsRoot).resolve(name) + "': " + e, e);
+                        + hierarchy.mountPoint().resolve(cgroupsRoot).resolve(name) + "': " + e.getMessage(), e);
             }
         }
         int[] go = null;
@@ -158,8 +167,10 @@ public final class LinuxLauncher implements Launcher {
     private static long spawnFromThrowawayThread(ContainerProgram program, ContainerCgroup cgroup,
             Spawn.Request request) throws LaunchException, NativeException {
         AtomicReference<Object> outcome = new AtomicReference<>();
+        java.util.concurrent.atomic.AtomicInteger tid = new java.util.concurrent.atomic.AtomicInteger();
         Thread thread = new Thread(() -> {
             try {
+                tid.set(Namespaces.gettid());
                 outcome.set(spawnHere(program, cgroup, request));
             } catch (Throwable e) {
                 outcome.set(e);
@@ -176,6 +187,11 @@ public final class LinuxLauncher implements Launcher {
                 interrupted = true;
             }
         }
+        if (cgroup != null) {
+            // join() returns when the Java thread is done; the kernel thread leaves the container's
+            // cgroup only when it has exited, a moment later. Until then the agent is in there.
+            awaitThreadExit(tid.get());
+        }
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
@@ -190,6 +206,15 @@ public final class LinuxLauncher implements Launcher {
             throw e;
         }
         throw new IllegalStateException("launcher thread failed", (Throwable) result);
+    }
+
+    private static void awaitThreadExit(int tid) {
+        Path task = Path.of("/proc/self/task/" + tid);
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (Files.exists(task) && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+            Thread.yield();
+        }
     }
 
     private static long spawnHere(ContainerProgram program, ContainerCgroup cgroup, Spawn.Request request)
@@ -241,12 +266,12 @@ public final class LinuxLauncher implements Launcher {
         String type = mount.hasType() ? mount.getType() : null;
         String options = mount.hasOptions() ? mount.getOptions() : null;
         try {
-            if ((flags & MountFlags.MS_BIND) != 0) {
-                // MS_RDONLY and friends are ignored when binding: apply them with a remount
+            if ((flags & MountFlags.MS_BIND) != 0 && (flags & MountFlags.MS_REMOUNT) == 0) {
+                // MS_RDONLY and friends are ignored when binding: apply them afterwards
                 long restrictions = flags & (Mounts.MS_RDONLY | Mounts.MS_NOSUID | Mounts.MS_NODEV | Mounts.MS_NOEXEC);
                 Mounts.mount(source, mount.getTarget(), null, flags & (Mounts.MS_BIND | Mounts.MS_REC), null);
                 if (restrictions != 0) {
-                    Mounts.mount(null, mount.getTarget(), null, Mounts.MS_REMOUNT | Mounts.MS_BIND | restrictions, null);
+                    restrict(mount.getTarget(), restrictions, (flags & Mounts.MS_REC) != 0);
                 }
             } else {
                 Mounts.mount(source, mount.getTarget(), type, flags, options);
@@ -254,6 +279,26 @@ public final class LinuxLauncher implements Launcher {
         } catch (NativeException e) {
             throw new LaunchException("Failed to mount '" + source + "' to '" + mount.getTarget() + "': "
                     + e.errno(), e);
+        }
+    }
+
+    /**
+     * Makes a bind read-only (and so on) including every mount below it: MS_REMOUNT changes only the
+     * top mount, which would leave submounts of a read-only volume writable.
+     */
+    private static void restrict(String target, long restrictions, boolean recursive) throws NativeException {
+        long attributes = ((restrictions & Mounts.MS_RDONLY) != 0 ? Mounts.MOUNT_ATTR_RDONLY : 0)
+                | ((restrictions & Mounts.MS_NOSUID) != 0 ? Mounts.MOUNT_ATTR_NOSUID : 0)
+                | ((restrictions & Mounts.MS_NODEV) != 0 ? Mounts.MOUNT_ATTR_NODEV : 0)
+                | ((restrictions & Mounts.MS_NOEXEC) != 0 ? Mounts.MOUNT_ATTR_NOEXEC : 0);
+        try {
+            Mounts.mount_setattr(target, recursive, attributes, 0);
+        } catch (NativeException e) {
+            if (e.errno().number() != corral.bindings.Errno.ENOSYS) {
+                throw e;
+            }
+            // before Linux 5.12: the top mount only
+            Mounts.mount(null, target, null, Mounts.MS_REMOUNT | Mounts.MS_BIND | restrictions, null);
         }
     }
 

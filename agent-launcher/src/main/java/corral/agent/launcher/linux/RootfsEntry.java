@@ -24,7 +24,7 @@ import java.util.List;
  * missing target first (an empty file when a bind source is not a directory, else a directory). A
  * {@code proc} mount inside the root filesystem is left to {@code unshare --mount-proc=<rootfs>/proc}
  * so that it shows the container's pid namespace. The supervisor (PID 1) stays on the host's root,
- * where its shell, {@code mv} and the status file are; the task is started through
+ * where its shell and the status file are; the task is started through
  * {@code unshare --root=<rootfs> --wd=<dir>}, which changes root and directory and execs the
  * command, resolved in the image with the image's {@code PATH}. The working directory is created
  * inside the root filesystem (symlinks resolved inside it) when missing.

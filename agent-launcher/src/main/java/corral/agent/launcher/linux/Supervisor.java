@@ -10,8 +10,10 @@ final class Supervisor {
      * PID 1 of a container with its own pid namespace: holds until the agent's go (a line on fd 3;
      * EOF means abort), starts the task in the background, forwards TERM, INT, HUP, QUIT, USR1 and
      * USR2 to it (an init ignores signals it has no handler for), reaps orphans while it waits (dash's
-     * {@code wait} collects any child), records the task's raw wait status to {@code $1} and exits
-     * with the shell's view of it (the code, or 128+N for death by signal N).
+     * {@code wait} collects any child), records the task's status as the shell sees it ({@code $?}:
+     * the exit code, or 128+N for death by signal N) to {@code $1}, and exits with it, so that a
+     * live agent (which waits on this init) and a recovering one (which reads the file, see
+     * {@code CheckpointScan.readExitStatus}) report the same {@code code << 8}.
      * {@code $2...} is the task's command.
      *
      * <p>The status file is created only once the task has ended and is filled by one
@@ -37,9 +39,7 @@ final class Supervisor {
             "  wait \"$c\"; r=$?",
             "  kill -0 \"$c\" 2>/dev/null || break",
             "done",
-            // the file holds a raw wait status, as waitpid gives it: 128+N from wait means signal N
-            "if [ \"$r\" -gt 128 ]; then w=$((r - 128)); else w=$((r * 256)); fi",
-            "[ -z \"$f\" ] || printf '%s\\n' \"$w\" >\"$f\"",
+            "[ -z \"$f\" ] || printf '%s\\n' \"$r\" >\"$f\"",
             "exit \"$r\"");
 
     /** Without a pid namespace: hold until the go on fd 3, then become the task itself. */

@@ -40,7 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
 class LinuxLauncherTest {
 
     private static final int PID_AND_MOUNT = LinuxNamespaces.CLONE_NEWPID;
-    private static final String ROOT = "corral-test-" + UUID.randomUUID().toString().substring(0, 8);
+    private static final String ROOT = "corral-linuxtest-" + UUID.randomUUID().toString().substring(0, 8);
     private static LinuxLauncher launcher;
 
     @TempDir
@@ -57,9 +57,9 @@ class LinuxLauncherTest {
 
     @AfterAll
     static void removeCgroupRoot() throws IOException {
-        ContainerCgroup.Hierarchy h = ContainerCgroup.Hierarchy.find();
+        corral.isolator.cgroups.Hierarchy h = ContainerCgroup.findHierarchy();
         if (h != null) {
-            Files.deleteIfExists(h.mount().resolve(ROOT));
+            Files.deleteIfExists(h.mountPoint().resolve(ROOT));
         }
     }
 
@@ -169,7 +169,7 @@ class LinuxLauncherTest {
         assertEquals(3 << 8, run(launcher.launch(s)));
         assertEquals("out\n", out(s));
         assertEquals("err\n", Files.readString(s.stderr()));
-        assertEquals((3 << 8) + "\n", Files.readString(s.exitStatusFile()), "the raw wait status, for recovery");
+        assertEquals("3\n", Files.readString(s.exitStatusFile()), "the shell's $?, as recovery reads it");
 
         LaunchSpec k = spec(ns(PID_AND_MOUNT), "sleep", "30");
         LaunchedContainer c = launcher.launch(k);
@@ -204,8 +204,8 @@ class LinuxLauncherTest {
         c.start();
         Thread.sleep(100);
         c.destroy(Duration.ofSeconds(10));
-        assertEquals(15, c.exit().getNow(-1), "sleep died of the forwarded SIGTERM");
-        assertEquals("15\n", Files.readString(polite.exitStatusFile()));
+        assertEquals(143 << 8, c.exit().getNow(-1), "sleep died of the forwarded SIGTERM: the init exits 143");
+        assertEquals("143\n", Files.readString(polite.exitStatusFile()));
 
         LaunchSpec stubborn = spec(ns(PID_AND_MOUNT), "sh", "-c", "trap '' TERM; echo ready; sleep 30 & wait");
         LaunchedContainer d = launcher.launch(stubborn);
@@ -237,6 +237,36 @@ class LinuxLauncherTest {
     }
 
     @Test
+    void onCgroup2TheHeldInitIsPlacedAndCgroupKillStopsEveryProcess() throws Exception {
+        corral.isolator.cgroups.Hierarchy v2 = corral.isolator.cgroups.Hierarchies.detect().unified().orElse(null);
+        if (v2 == null) {
+            System.out.println("SKIPPED onCgroup2...: no cgroup2 hierarchy mounted");
+        }
+        Assumptions.assumeTrue(v2 != null, "no cgroup2 hierarchy");
+        LinuxLauncher onV2 = new LinuxLauncher(ROOT, v2);
+        LaunchSpec s = spec(ns(LinuxNamespaces.CLONE_NEWNS), "sh", "-c",
+                "grep '^0::' /proc/self/cgroup; sleep 30 & sleep 31 & echo ready; wait");
+        LinuxContainer c = (LinuxContainer) onV2.launch(s);
+        Path cgroup = c.cgroup().orElseThrow();
+        assertTrue(cgroup.startsWith(v2.mountPoint()), cgroup.toString());
+        assertEquals(List.of(c.pid()), pids(cgroup), "placed while held, before it forked");
+        c.start();
+        awaitText(s.stdout(), "ready");
+        assertTrue(out(s).startsWith("0::/" + ROOT + "/" + s.containerId().getValue() + "\n"), out(s));
+        List<Long> members = pids(cgroup);
+        assertEquals(3, members.size(), members.toString());
+        c.destroy(Duration.ZERO);
+        assertEquals(9, c.exit().getNow(-1));
+        for (long pid : members) {
+            Path stat = Path.of("/proc/" + pid + "/stat");
+            String state = Files.exists(stat) ? Files.readString(stat).replaceAll(".*\\) (\\S).*\\s*", "$1") : "gone";
+            assertTrue(state.equals("gone") || state.equals("Z"), "process " + pid + " survived: " + state);
+        }
+        assertFalse(Files.exists(cgroup));
+        Files.deleteIfExists(v2.mountPoint().resolve(ROOT));
+    }
+
+    @Test
     void abortedContainerNeverRunsItsCommand() throws Exception {
         LaunchSpec s = spec(ns(PID_AND_MOUNT), "touch", "ran");
         LaunchedContainer c = launcher.launch(s);
@@ -247,28 +277,55 @@ class LinuxLauncherTest {
     }
 
     @Test
-    void readOnlyVolumeRefusesWritesAndReadWriteVolumeReachesTheHost() throws Exception {
-        String before = mountinfo();
+    void readOnlyVolumeRefusesWritesEvenInItsSubmountsAndReadWriteVolumeReachesTheHost() throws Exception {
         Path roSource = Files.createDirectories(dir.resolve("ro-src"));
         Path rwSource = Files.createDirectories(dir.resolve("rw-src"));
         Path roTarget = Files.createDirectories(dir.resolve("ro-dst"));
         Path rwTarget = Files.createDirectories(dir.resolve("rw-dst"));
         Files.writeString(roSource.resolve("seen"), "x");
-        int bind = MountFlags.MS_BIND | MountFlags.MS_REC;
-        ContainerLaunchInfo info = ContainerLaunchInfo.newBuilder(ns(PID_AND_MOUNT))
-                .addMounts(ContainerMountInfo.newBuilder().setSource(roSource.toString()).setTarget(roTarget.toString())
-                        .setFlags(bind | MountFlags.MS_RDONLY))
-                .addMounts(ContainerMountInfo.newBuilder().setSource(rwSource.toString()).setTarget(rwTarget.toString())
-                        .setFlags(bind))
+        // a mount below the read-only volume's source, on the host: it must turn read-only as well
+        Path sub = Files.createDirectories(roSource.resolve("sub"));
+        corral.bindings.Mounts.mount("tmpfs", sub.toString(), "tmpfs", 0, "size=1m");
+        try {
+            String before = mountinfo();
+            int bind = MountFlags.MS_BIND | MountFlags.MS_REC;
+            ContainerLaunchInfo info = ContainerLaunchInfo.newBuilder(ns(PID_AND_MOUNT))
+                    .addMounts(ContainerMountInfo.newBuilder().setSource(roSource.toString())
+                            .setTarget(roTarget.toString()).setFlags(bind | MountFlags.MS_RDONLY))
+                    .addMounts(ContainerMountInfo.newBuilder().setSource(rwSource.toString())
+                            .setTarget(rwTarget.toString()).setFlags(bind))
+                    .build();
+            LaunchSpec s = spec(info, "sh", "-c", "ls \"$0\"; touch \"$0/new\" || echo refused; "
+                    + "touch \"$0/sub/new\" || echo refused below; echo hi > \"$1/made\"",
+                    roTarget.toString(), rwTarget.toString());
+            assertEquals(0, run(launcher.launch(s)));
+            assertEquals("seen\nsub\nrefused\nrefused below\n", out(s));
+            assertTrue(Files.readString(s.stderr()).contains("Read-only file system"), Files.readString(s.stderr()));
+            assertEquals("hi\n", Files.readString(rwSource.resolve("made")));
+            assertFalse(Files.exists(roSource.resolve("new")));
+            assertFalse(Files.exists(sub.resolve("new")));
+            assertEquals(before, mountinfo());
+        } finally {
+            corral.bindings.Mounts.umount2(sub.toString(), corral.bindings.Mounts.MNT_DETACH);
+        }
+    }
+
+    @Test
+    void mesosStyleRemountEntriesAndPropagationChangesAreMadeAsDeclared() throws Exception {
+        // what filesystem/linux declares: / rslave, a bind, then a separate read-only remount of it
+        Path source = Files.createDirectories(dir.resolve("src"));
+        Path target = Files.createDirectories(dir.resolve("dst"));
+        ContainerLaunchInfo info = ContainerLaunchInfo.newBuilder(ns(LinuxNamespaces.CLONE_NEWNS))
+                .addMounts(ContainerMountInfo.newBuilder().setTarget("/").setFlags(MountFlags.MS_REC | MountFlags.MS_SLAVE))
+                .addMounts(ContainerMountInfo.newBuilder().setSource(source.toString()).setTarget(target.toString())
+                        .setFlags(MountFlags.MS_BIND | MountFlags.MS_REC))
+                .addMounts(ContainerMountInfo.newBuilder().setTarget(target.toString())
+                        .setFlags(MountFlags.MS_BIND | MountFlags.MS_REMOUNT | MountFlags.MS_RDONLY))
                 .build();
-        LaunchSpec s = spec(info, "sh", "-c", "ls \"$0\"; touch \"$0/new\" || echo refused; echo hi > \"$1/made\"",
-                roTarget.toString(), rwTarget.toString());
+        LaunchSpec s = spec(info, "sh", "-c", "touch \"$0/x\" || echo refused", target.toString());
         assertEquals(0, run(launcher.launch(s)));
-        assertEquals("seen\nrefused\n", out(s));
-        assertTrue(Files.readString(s.stderr()).contains("Read-only file system"), Files.readString(s.stderr()));
-        assertEquals("hi\n", Files.readString(rwSource.resolve("made")));
-        assertFalse(Files.exists(roSource.resolve("new")));
-        assertEquals(before, mountinfo());
+        assertEquals("refused\n", out(s));
+        assertFalse(Files.exists(source.resolve("x")));
     }
 
     @Test
@@ -341,27 +398,30 @@ class LinuxLauncherTest {
         String mounts = mountinfo();
         long fds = count(Path.of("/proc/self/fd"));
         long threads = count(Path.of("/proc/self/task"));
-        Path cgroupRoot = ContainerCgroup.Hierarchy.find().mount().resolve(ROOT);
+        long launcherThreads = corralThreads();
+        Path cgroupRoot = ContainerCgroup.findHierarchy().mountPoint().resolve(ROOT);
         for (int i = 0; i < 100; i++) {
             // half with a pid namespace, half with only a mount namespace and a freezer cgroup
             int flags = i % 2 == 0 ? PID_AND_MOUNT : LinuxNamespaces.CLONE_NEWNS;
             assertEquals(0, run(launcher.launch(spec(ns(flags), "true"))));
         }
         // waiter threads end right after completing the exit
-        for (int i = 0; i < 500 && corralThreads() > 0; i++) {
+        for (int i = 0; i < 500 && corralThreads() > launcherThreads; i++) {
             Thread.sleep(10);
         }
         assertEquals(mounts, mountinfo());
         assertEquals(fds, count(Path.of("/proc/self/fd")));
         assertTrue(count(Path.of("/proc/self/task")) <= threads + 1, "threads " + threads + " -> " + count(Path.of("/proc/self/task")));
-        assertEquals(0, corralThreads());
+        assertEquals(launcherThreads, corralThreads());
         try (Stream<Path> left = Files.list(cgroupRoot)) {
             assertEquals(0, left.filter(Files::isDirectory).count());
         }
     }
 
     private static long corralThreads() {
-        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("corral-")).count();
+        // the launcher's own threads (other parts of the agent name theirs corral-... too)
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals("corral-launch") || t.getName().startsWith("corral-wait-")).count();
     }
 
     private static long directories(Path d) throws IOException {
@@ -382,7 +442,7 @@ class LinuxLauncherTest {
     @Test
     void badInputFailsNamingFieldAndValueAndLeavesNothingBehind() throws Exception {
         String mounts = mountinfo();
-        Path cgroupRoot = ContainerCgroup.Hierarchy.find().mount().resolve(ROOT);
+        Path cgroupRoot = ContainerCgroup.findHierarchy().mountPoint().resolve(ROOT);
         long cgroups = directories(cgroupRoot);
         assertEquals("Invalid command: 'argv' is empty; a container needs a command to run",
                 assertThrows(LaunchException.class, () -> launcher.launch(spec(ns(PID_AND_MOUNT)))).getMessage());

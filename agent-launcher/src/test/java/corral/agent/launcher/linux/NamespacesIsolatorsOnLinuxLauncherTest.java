@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Test;
  */
 class NamespacesIsolatorsOnLinuxLauncherTest {
 
-    private static final String ROOT = "corral-test-" + UUID.randomUUID().toString().substring(0, 8);
+    private static final String ROOT = "corral-linuxtest-" + UUID.randomUUID().toString().substring(0, 8);
 
     private Path work;
     private LinuxLauncher launcher;
@@ -62,9 +62,9 @@ class NamespacesIsolatorsOnLinuxLauncherTest {
                 }
             }
         }
-        ContainerCgroup.Hierarchy h = ContainerCgroup.Hierarchy.find();
+        corral.isolator.cgroups.Hierarchy h = ContainerCgroup.findHierarchy();
         if (h != null) {
-            Files.deleteIfExists(h.mount().resolve(ROOT));
+            Files.deleteIfExists(h.mountPoint().resolve(ROOT));
         }
     }
 

@@ -219,6 +219,29 @@ class AgentProcessIT {
     }
 
     @Test
+    void aDiskLimitationEndsTheContainerWithTheIsolatorsReasonAndResources() throws Exception {
+        AgentProcess agent = startAgent("--isolation=disk/du", "--enforce_container_disk_quota",
+                "--container_disk_watch_interval=1secs");
+        String id = "it-disk-" + UUID.randomUUID();
+        HttpResponse<String> r = call(agent, "{\"type\":\"LAUNCH_CONTAINER\",\"launch_container\":{\"container_id\":"
+                + "{\"value\":\"" + id + "\"},\"command\":{\"value\":\"dd if=/dev/zero of=big bs=1M count=4 2>/dev/null;"
+                + " sleep 60\"},\"resources\":[{\"name\":\"disk\",\"type\":\"SCALAR\",\"scalar\":{\"value\":1}}]}}");
+        assertEquals(200, r.statusCode(), r.body());
+        HttpResponse<String> wait = call(agent, idCall("WAIT_CONTAINER", "wait_container", id));
+        assertEquals(200, wait.statusCode(), wait.body());
+        Struct status = json(wait.body());
+        assertEquals("TASK_FAILED", at(status, "wait_container", "state").getStringValue(), wait.body());
+        assertEquals("REASON_CONTAINER_LIMITATION_DISK", at(status, "wait_container", "reason").getStringValue());
+        assertTrue(at(status, "wait_container", "message").getStringValue().contains("Disk usage"), wait.body());
+        assertEquals("disk", at(status, "wait_container", "limitation", "resources", "0", "name").getStringValue());
+        assertEquals("REASON_CONTAINER_LIMITATION_DISK",
+                at(status, "wait_container", "limitation", "reason").getStringValue());
+        String metrics = get(agent, "/metrics").body();
+        assertTrue(metrics.contains("corral_container_limitations_total{reason=\"REASON_CONTAINER_LIMITATION_DISK\"} 1"),
+                metrics);
+    }
+
+    @Test
     void withAuthenticationOnlyHealthIsOpen() throws Exception {
         Path credentials = tmp.resolve("credentials.json");
         Files.writeString(credentials, "{\"credentials\":[{\"principal\":\"ops\",\"secret\":\"s3cret\"}]}");
@@ -256,6 +279,11 @@ class AgentProcessIT {
             assertEquals(200, r.statusCode(), r.body());
             (i < 5 ? ending : running).add(id);
         }
+        // one that ends and is cleaned up before the crash: its final status must survive the restart
+        String before = "crash-before-" + UUID.randomUUID().toString().substring(0, 8);
+        assertEquals(200, call(agent, launch(before, "exit 7")).statusCode());
+        assertEquals(7, (int) at(json(call(agent, idCall("WAIT_CONTAINER", "wait_container", before)).body()),
+                "wait_container", "exit_code").getNumberValue());
         agent.process().destroyForcibly(); // kill -9
         assertTrue(agent.process().waitFor(30, TimeUnit.SECONDS));
 
@@ -263,6 +291,9 @@ class AgentProcessIT {
         Path interrupted = tmp.resolve("run/containers/interrupted-" + UUID.randomUUID().toString().substring(0, 8));
         Files.createDirectories(interrupted);
         Files.writeString(interrupted.resolve("launch"), "");
+        Path corrupt = tmp.resolve("run/containers/corrupt-" + UUID.randomUUID().toString().substring(0, 8));
+        Files.createDirectories(corrupt);
+        Files.writeString(corrupt.resolve("pid"), "not a pid\n");
         Process stray = new ProcessBuilder("sleep", "600").start();
         Path strayCgroup = null;
         for (Path h : List.of(freezer, unified)) {
@@ -288,6 +319,15 @@ class AgentProcessIT {
             assertFalse(Files.exists(strayCgroup), "orphan cgroup removed: " + strayCgroup);
         }
         assertFalse(Files.exists(interrupted), "the interrupted launch's runtime dir is removed");
+        assertFalse(Files.exists(corrupt), "the corrupt checkpoint is destroyed as an orphan");
+        assertTrue(agent.output().toString().contains("recovery: checkpoint of container " + corrupt.getFileName()
+                + " is unreadable"), agent.output().toString());
+        Struct earlier = json(call(agent, idCall("WAIT_CONTAINER", "wait_container", before)).body());
+        assertEquals(7, (int) at(earlier, "wait_container", "exit_code").getNumberValue());
+        assertEquals("TASK_FAILED", at(earlier, "wait_container", "state").getStringValue());
+        assertEquals(200, call(agent, idCall("REMOVE_CONTAINER", "remove_container", before)).statusCode());
+        assertFalse(Files.exists(tmp.resolve("run/containers").resolve(before)));
+        assertFalse(Files.exists(tmp.resolve("work/sandboxes").resolve(before)));
 
         // the 15 still running are re-adopted, exactly once each
         Struct containers = json(call(agent, "{\"type\":\"GET_CONTAINERS\",\"get_containers\":{\"show_standalone\":true}}")

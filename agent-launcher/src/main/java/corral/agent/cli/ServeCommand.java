@@ -12,6 +12,9 @@ import corral.agent.checkpoint.Recovery;
 import corral.agent.containerizer.Containerizer;
 import corral.agent.containerizer.ContainerizerSettings;
 import corral.agent.containerizer.DefaultContainerizer;
+import corral.agent.containerizer.ImageProvisioners;
+import corral.agent.discovery.PlannedIsolator;
+import corral.agent.launcher.linux.LinuxLauncher;
 import corral.agent.launcher.Launchers;
 import corral.agent.discovery.IsolatorPlan;
 import corral.agent.http.Agent;
@@ -158,8 +161,11 @@ public final class ServeCommand implements Command {
 
     private static Containerizer defaultContainerizer(Invocation invocation, IsolatorPlan plan,
             Checkpointer checkpointer, List<RecoveredContainer> recovered) {
-        DefaultContainerizer containerizer = new DefaultContainerizer(ContainerizerSettings.from(invocation.config()),
-                plan, Launchers.select(invocation.config()), checkpointer);
+        ContainerizerSettings settings = ContainerizerSettings.from(invocation.config());
+        ImageProvisioners images = ImageProvisioners.create(invocation.config(), settings,
+                plan.isolators().stream().map(PlannedIsolator::id).toList(), LinuxLauncher.available());
+        DefaultContainerizer containerizer = new DefaultContainerizer(settings, plan,
+                Launchers.select(invocation.config()), images, checkpointer);
         Config config = invocation.config();
         containerizer.adopt(recovered, config.hasPath("corral.cgroups.cgroups_root")
                 ? config.getString("corral.cgroups.cgroups_root") : "mesos");

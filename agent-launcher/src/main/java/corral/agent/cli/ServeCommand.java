@@ -94,8 +94,7 @@ public final class ServeCommand implements Command {
         }
         Path workDir = Path.of(config.getString("corral.agent.work_dir"));
         Path runtimeDir = Path.of(config.getString("corral.agent.runtime_dir"));
-        String cgroupsRoot = config.hasPath("corral.cgroups.cgroups_root")
-                ? config.getString("corral.cgroups.cgroups_root") : "mesos";
+        String cgroupsRoot = cgroupsRoot(config);
         try {
             Files.createDirectories(workDir.resolve("sandboxes"));
             Files.createDirectories(runtimeDir.resolve("containers"));
@@ -166,10 +165,13 @@ public final class ServeCommand implements Command {
                 plan.isolators().stream().map(PlannedIsolator::id).toList(), LinuxLauncher.available());
         DefaultContainerizer containerizer = new DefaultContainerizer(settings, plan,
                 Launchers.select(invocation.config()), images, checkpointer);
-        Config config = invocation.config();
-        containerizer.adopt(recovered, config.hasPath("corral.cgroups.cgroups_root")
-                ? config.getString("corral.cgroups.cgroups_root") : "mesos");
+        containerizer.adopt(recovered, cgroupsRoot(invocation.config()));
         return containerizer;
+    }
+
+    /** @return {@code --cgroups_root} relative to each hierarchy, as the launcher uses it */
+    private static String cgroupsRoot(Config config) {
+        return corral.isolator.cgroups.CgroupsSettings.from(config).root().replaceAll("^/+|/+$", "");
     }
 
     /** @return every flag (each module's keys under {@code corral.<module>}) with its value */

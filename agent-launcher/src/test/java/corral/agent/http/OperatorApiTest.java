@@ -83,6 +83,20 @@ class OperatorApiTest {
         }
     }
 
+    @org.junit.jupiter.api.AfterAll
+    static void noAgentThreadOutlivesItsServer() throws Exception {
+        List<String> left = List.of();
+        for (int i = 0; i < 100; i++) {
+            left = Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
+                    .filter(n -> n.startsWith("corral-http") || n.startsWith("corral-adopted")).toList();
+            if (left.isEmpty()) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("threads left after the servers closed: " + left);
+    }
+
     private HttpResponse<String> post(String contentType, String body) throws Exception {
         return http.send(HttpRequest.newBuilder(base.resolve("/api/v1")).header("Content-Type", contentType)
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());

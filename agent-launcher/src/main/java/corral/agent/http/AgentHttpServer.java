@@ -132,7 +132,7 @@ public final class AgentHttpServer implements AutoCloseable {
             case "/health" -> Reply.empty(200);
             case "/state" -> Reply.json(Json.write(read.state()));
             case "/monitor/statistics" -> Reply.json(Json.write(read.statistics()));
-            case "/containers" -> Reply.json(Json.write(read.containersJson()));
+            case "/containers" -> Reply.json(Json.write(read.containersJson(query(exchange.getRequestURI()))));
             case "/flags" -> Reply.json(Json.write(read.flags()));
             case "/version" -> Reply.json(Json.write(read.version()));
             case "/metrics/snapshot" -> Reply.json(Json.write(read.metricsSnapshot()));
@@ -141,6 +141,21 @@ public final class AgentHttpServer implements AutoCloseable {
             default -> throw new HttpError(404, "No endpoint " + path);
         };
         return CompletableFuture.completedFuture(reply);
+    }
+
+    private static Map<String, String> query(java.net.URI uri) {
+        Map<String, String> query = new java.util.TreeMap<>();
+        String raw = uri.getRawQuery();
+        if (raw == null || raw.isEmpty()) {
+            return query;
+        }
+        for (String pair : raw.split("&")) {
+            int eq = pair.indexOf('=');
+            String key = java.net.URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String value = eq < 0 ? "" : java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            query.put(key, value);
+        }
+        return query;
     }
 
     private void authenticate(String authorization) throws HttpError {

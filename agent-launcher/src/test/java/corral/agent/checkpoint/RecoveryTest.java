@@ -192,6 +192,15 @@ class RecoveryTest {
 
         String cgroupsRoot = "corral-daemon-test-" + UUID.randomUUID().toString().substring(0, 8);
         boolean cgroups = plantCgroup(cgroupsRoot, "stray");
+        // a mount the orphan left in its sandbox (root only)
+        Path leftMount = tmp.resolve("work/sandboxes/orphan/tmp");
+        Files.createDirectories(leftMount);
+        boolean mounted = cgroups; // root
+        if (mounted) {
+            assertEquals(0, new ProcessBuilder("mount", "-t", "tmpfs", "corral-daemon-test", leftMount.toString())
+                    .inheritIO().start().waitFor());
+            assertTrue(Files.readString(Path.of("/proc/self/mountinfo")).contains(" " + leftMount + " "));
+        }
 
         List<String> calls = Collections.synchronizedList(new ArrayList<>());
         RecordingIsolator first = new RecordingIsolator("first", calls, false);
@@ -216,6 +225,11 @@ class RecoveryTest {
         assertFalse(Files.exists(layout.containersDir().resolve("orphan")), "the orphan's runtime dir is removed");
         assertTrue(running.isAlive() && standalone.isAlive(), "recovered containers keep running");
         assertTrue(Files.exists(layout.containersDir().resolve("task").resolve("pid")));
+        if (mounted) {
+            assertFalse(Files.readString(Path.of("/proc/self/mountinfo")).contains(" " + leftMount + " "),
+                    "the orphan's mount is detached");
+        }
+        assertTrue(Files.isDirectory(tmp.resolve("work/sandboxes/orphan")), "the orphan's sandbox (its logs) stays");
         if (cgroups) {
             for (Path root : cgroupRoots) {
                 assertFalse(Files.exists(root.resolve("stray")), "orphan cgroup removed: " + root.resolve("stray"));

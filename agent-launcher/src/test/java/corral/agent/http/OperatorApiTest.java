@@ -360,6 +360,18 @@ class OperatorApiTest {
         assertEquals(2, at(containers, "get_containers", "containers").getListValue().getValuesCount());
         assertTrue(at(containers, "get_containers", "containers", "0", "container_status").hasStructValue());
 
+        ListValue byTask = jsonArray(get("/containers?framework_id=fw-1&executor_id=ex-1").body());
+        assertEquals(1, byTask.getValuesCount());
+        assertEquals(task, byTask.getValues(0).getStructValue().getFieldsOrThrow("container_id").getStringValue());
+        assertTrue(byTask.getValues(0).getStructValue().getFieldsOrThrow("status").getStructValue()
+                .containsFields("cgroup_info"));
+        assertEquals(1, jsonArray(get("/containers?container_id=" + standalone).body()).getValuesCount());
+        assertEquals(2, jsonArray(get("/containers").body()).getValuesCount());
+        HttpResponse<String> badQuery = get("/containers?executor_id=ex-1");
+        assertEquals(400, badQuery.statusCode());
+        assertEquals("Supported query parameters are container_id only, framework_id only, or executor_id and"
+                + " framework_id only", badQuery.body());
+
         String metrics = get("/metrics").body();
         assertTrue(metrics.contains("corral_container_launches_total 2\n"), metrics);
         assertTrue(metrics.contains("corral_container_launch_duration_seconds_count 2\n"), metrics);

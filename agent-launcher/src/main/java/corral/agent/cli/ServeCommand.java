@@ -103,6 +103,23 @@ public final class ServeCommand implements Command {
             return 1;
         }
 
+        AgentHttpServer server;
+        try {
+            server = new AgentHttpServer(settings); // a taken port is reported before recovery touches anything
+        } catch (IOException e) {
+            invocation.err().println("Failed to listen on " + settings.ip() + ":" + settings.port() + ": " + e.getMessage());
+            return 1;
+        }
+        try {
+            return serve(invocation, settings, server, workDir, runtimeDir, cgroupsRoot);
+        } finally {
+            server.close();
+        }
+    }
+
+    private int serve(Invocation invocation, HttpSettings settings, AgentHttpServer server, Path workDir,
+            Path runtimeDir, String cgroupsRoot) {
+        Config config = invocation.config();
         IsolatorPlan plan = invocation.createIsolators();
         CheckpointLayout layout = new CheckpointLayout(runtimeDir);
         Checkpointer checkpointer = new Checkpointer(layout);
@@ -133,18 +150,10 @@ public final class ServeCommand implements Command {
         LOG.log(Level.INFO, "recovered " + recovered.containers().size() + " containers, destroyed "
                 + recovered.orphans().size() + " orphans");
 
-        AgentHttpServer server;
-        try {
-            server = new AgentHttpServer(settings, agent);
-        } catch (IOException e) {
-            invocation.err().println("cannot listen on " + settings.ip() + ":" + settings.port() + ": " + e.getMessage());
-            containerizer.close();
-            return 1;
-        }
         CountDownLatch stop = new CountDownLatch(1);
         Signal.handle(new Signal("TERM"), s -> stop.countDown());
         Signal.handle(new Signal("INT"), s -> stop.countDown());
-        server.start();
+        server.start(agent);
         invocation.out().println("Corral agent listening on http://" + server.address().getHostString() + ":"
                 + server.address().getPort());
         invocation.out().flush();

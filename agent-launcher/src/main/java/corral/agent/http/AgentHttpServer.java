@@ -32,22 +32,21 @@ public final class AgentHttpServer implements AutoCloseable {
             "/health", "/version", "/metrics/snapshot", "/metrics");
 
     private final HttpSettings settings;
-    private final OperatorApi api;
-    private final ReadEndpoints read;
+    private volatile OperatorApi api;
+    private volatile ReadEndpoints read;
     private final HttpServer server;
     private final ExecutorService executor;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     /**
-     * Binds the server; it serves after {@link #start()}.
+     * Binds the server, so that a taken port is reported before anything else happens; it serves
+     * after {@link #start(Agent)}.
      *
      * @param settings address, port and authentication
-     * @param agent the agent's containers
      * @throws IOException when the address cannot be bound
      */
-    public AgentHttpServer(HttpSettings settings, Agent agent) throws IOException {
+    public AgentHttpServer(HttpSettings settings) throws IOException {
         this.settings = settings;
-        this.read = new ReadEndpoints(agent);
-        this.api = new OperatorApi(agent, read);
         this.server = HttpServer.create(new InetSocketAddress(settings.ip(), settings.port()), 128);
         AtomicInteger n = new AtomicInteger();
         this.executor = new ThreadPoolExecutor(2, 64, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
@@ -59,8 +58,35 @@ public final class AgentHttpServer implements AutoCloseable {
         server.createContext("/", this::handle);
     }
 
-    /** Starts serving. */
+    /**
+     * Binds and serves at once.
+     *
+     * @param settings address, port and authentication
+     * @param agent the agent's containers
+     * @throws IOException when the address cannot be bound
+     */
+    public AgentHttpServer(HttpSettings settings, Agent agent) throws IOException {
+        this(settings);
+        serve(agent);
+    }
+
+    private void serve(Agent agent) {
+        this.read = new ReadEndpoints(agent);
+        this.api = new OperatorApi(agent, read);
+    }
+
+    /** Starts serving the agent given to the constructor. */
     public void start() {
+        server.start();
+    }
+
+    /**
+     * Starts serving an agent.
+     *
+     * @param agent the agent's containers
+     */
+    public void start(Agent agent) {
+        serve(agent);
         server.start();
     }
 
@@ -72,6 +98,9 @@ public final class AgentHttpServer implements AutoCloseable {
     /** Stops accepting requests; open long polls are dropped. */
     @Override
     public void close() {
+        if (closed.getAndSet(true)) {
+            return;
+        }
         server.stop(0);
         executor.shutdownNow();
         try {

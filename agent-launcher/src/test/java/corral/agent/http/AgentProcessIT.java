@@ -242,6 +242,24 @@ class AgentProcessIT {
     }
 
     @Test
+    void aTakenPortStopsTheAgentBeforeRecovery() throws Exception {
+        AgentProcess first = startAgent();
+        Path orphan = tmp.resolve("run/containers/orphan-" + UUID.randomUUID().toString().substring(0, 8));
+        Files.createDirectories(orphan);
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-p", MODULE_PATH, "--add-modules", "ALL-MODULE-PATH", "-m", "corral.agent/corral.agent.Main", "serve",
+                "--port=" + first.base().getPort(), "--work_dir=" + tmp.resolve("work"),
+                "--runtime_dir=" + tmp.resolve("run")));
+        Process second = new ProcessBuilder(command).redirectErrorStream(true).start();
+        agents.add(second);
+        String out = new String(second.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(second.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(1, second.exitValue(), out);
+        assertTrue(out.contains("Failed to listen on 127.0.0.1:" + first.base().getPort()), out);
+        assertTrue(Files.exists(orphan), "nothing was recovered or destroyed");
+    }
+
+    @Test
     void withAuthenticationOnlyHealthIsOpen() throws Exception {
         Path credentials = tmp.resolve("credentials.json");
         Files.writeString(credentials, "{\"credentials\":[{\"principal\":\"ops\",\"secret\":\"s3cret\"}]}");

@@ -185,6 +185,39 @@ class AgentProcessIT {
         assertFalse(Files.exists(tmp.resolve("run/containers").resolve(sleeper)));
         assertFalse(Files.exists(tmp.resolve("work/sandboxes").resolve(sleeper)));
 
+        // concurrent launches of one id: exactly one container runs
+        String contested = "it-race-" + UUID.randomUUID();
+        List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> racing = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            racing.add(http.sendAsync(HttpRequest.newBuilder(agent.base().resolve("/api/v1"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(launch(contested, "sleep 600"))).build(),
+                    HttpResponse.BodyHandlers.ofString()));
+        }
+        List<Integer> codes = new ArrayList<>();
+        for (var f : racing) {
+            codes.add(f.get(60, TimeUnit.SECONDS).statusCode());
+        }
+        assertEquals(1, codes.stream().filter(c -> c == 200).count(), codes.toString());
+        assertEquals(15, codes.stream().filter(c -> c == 202).count(), codes.toString());
+        Struct listed = json(call(agent, "{\"type\":\"GET_CONTAINERS\",\"get_containers\":{\"show_standalone\":true}}")
+                .body());
+        assertEquals(1, at(listed, "get_containers", "containers").getListValue().getValuesCount());
+        // every process working in the contested container's sandbox: one task, started once
+        Path contestedSandbox = tmp.resolve("work/sandboxes").resolve(contested).toRealPath();
+        long tasks = ProcessHandle.allProcesses().filter(p -> {
+            try {
+                return Files.readSymbolicLink(Path.of("/proc", Long.toString(p.pid()), "cwd")).equals(contestedSandbox)
+                        && p.info().command().orElse("").endsWith("/sleep");
+            } catch (IOException | UnsupportedOperationException | SecurityException e) {
+                return false;
+            }
+        }).count();
+        assertEquals(1, tasks, "one task process for the contested id");
+        assertEquals(200, call(agent, idCall("KILL_CONTAINER", "kill_container", contested)).statusCode());
+        assertEquals("TASK_KILLED", at(json(call(agent, idCall("WAIT_CONTAINER", "wait_container", contested)).body()),
+                "wait_container", "state").getStringValue());
+
         // bad requests
         HttpResponse<String> r = call(agent, "{not json");
         assertEquals(400, r.statusCode());
@@ -211,7 +244,7 @@ class AgentProcessIT {
         Struct state = json(get(agent, "/state").body());
         assertEquals("standalone",
                 at(state, "frameworks", "0", "id").getStringValue());
-        assertTrue(get(agent, "/metrics").body().contains("corral_container_launches_total 2"));
+        assertTrue(get(agent, "/metrics").body().contains("corral_container_launches_total 3"));
 
         agent.process().destroy(); // SIGTERM: a clean stop
         assertTrue(agent.process().waitFor(30, TimeUnit.SECONDS));

@@ -275,6 +275,46 @@ class AgentProcessIT {
     }
 
     @Test
+    void stateShowsTheNetClsClassidOfATaskUnderItsFramework() throws Exception {
+        Assumptions.assumeTrue(isRoot(), () -> {
+            System.out.println("AgentProcessIT: cgroups/net_cls needs root; skipped");
+            return "not root";
+        });
+        boolean netClsWasMounted = Files.readString(Path.of("/proc/self/mountinfo")).lines()
+                .anyMatch(l -> l.contains(" - cgroup ") && l.matches(".*[ ,]net_cls([ ,].*|$)"));
+        String root = "corral-daemon-it-" + UUID.randomUUID().toString().substring(0, 8);
+        cgroupRoots.add(Path.of("/sys/fs/cgroup/net_cls").resolve(root));
+        cgroupRoots.add(Path.of("/sys/fs/cgroup/freezer").resolve(root));
+        try {
+            AgentProcess agent = startAgent("--isolation=cgroups/net_cls", "--cgroups_net_cls_primary_handle=0x12",
+                    "--cgroups_root=" + root);
+            String id = "it-netcls-" + UUID.randomUUID();
+            HttpResponse<String> r = call(agent, "{\"type\":\"LAUNCH_CONTAINER\",\"launch_container\":{\"container_id\":"
+                    + "{\"value\":\"" + id + "\"},\"command\":{\"value\":\"sleep 600\"},\"framework_id\":{\"value\":\"fw\"},"
+                    + "\"executor_id\":{\"value\":\"ex\"},\"task_id\":{\"value\":\"t1\"}}}");
+            assertEquals(200, r.statusCode(), r.body());
+            Struct state = json(get(agent, "/state").body());
+            assertEquals("fw", at(state, "frameworks", "0", "id").getStringValue());
+            assertEquals("t1", at(state, "frameworks", "0", "executors", "0", "tasks", "0", "id").getStringValue());
+            long classid = (long) at(state, "frameworks", "0", "executors", "0", "tasks", "0", "statuses", "0",
+                    "container_status", "cgroup_info", "net_cls", "classid").getNumberValue();
+            assertEquals(0x12, classid >>> 16, "primary handle 0x12 in the class id " + Long.toHexString(classid));
+            // the kernel agrees
+            String written = Files.readString(Path.of("/sys/fs/cgroup/net_cls", root, id, "net_cls.classid")).trim();
+            assertEquals(classid, Long.parseLong(written));
+            assertEquals(200, call(agent, idCall("KILL_CONTAINER", "kill_container", id)).statusCode());
+            call(agent, idCall("WAIT_CONTAINER", "wait_container", id));
+        } finally {
+            if (!netClsWasMounted) {
+                stopEverything();
+                agents.clear();
+                new ProcessBuilder("umount", "/sys/fs/cgroup/net_cls").inheritIO().start().waitFor();
+                Files.deleteIfExists(Path.of("/sys/fs/cgroup/net_cls"));
+            }
+        }
+    }
+
+    @Test
     void aTakenPortStopsTheAgentBeforeRecovery() throws Exception {
         AgentProcess first = startAgent();
         Path orphan = tmp.resolve("run/containers/orphan-" + UUID.randomUUID().toString().substring(0, 8));

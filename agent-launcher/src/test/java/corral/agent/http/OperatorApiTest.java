@@ -15,6 +15,7 @@ import corral.agent.containerizer.ContainerizerSettings;
 import corral.agent.containerizer.DefaultContainerizer;
 import corral.agent.containerizer.ImageProvisioners;
 import corral.agent.discovery.IsolatorPlan;
+import corral.agent.launcher.linux.LinuxLauncher;
 import corral.agent.launcher.posix.PosixLauncher;
 import corral.agent.http.v1.Call;
 import corral.agent.http.v1.Response;
@@ -56,6 +57,13 @@ class OperatorApiTest {
     private CountingContainerizer containerizer;
     private Agent agent;
     private AgentHttpServer server;
+    /**
+     * As root the linux launcher runs the containers (its threads end with them); otherwise the posix
+     * launcher, whose reaper threads idle for a minute before they end.
+     */
+    private static final boolean LINUX = LinuxLauncher.available();
+    private static final String CGROUPS_ROOT = "corral-daemon-test-" + UUID.randomUUID().toString().substring(0, 8);
+
     /** One client for the class: a client's file descriptors close only when it is collected. */
     private static final HttpClient http = HttpClient.newBuilder()
             .connectTimeout(Duration.ofSeconds(5)).build();
@@ -76,7 +84,8 @@ class OperatorApiTest {
                 "corral.agent.executor_shutdown_grace_period", "1secs"))
                 .withFallback(ConfigFactory.defaultReference()).resolve();
         containerizer = new CountingContainerizer(new DefaultContainerizer(ContainerizerSettings.from(config),
-                new IsolatorPlan(List.of()), new PosixLauncher(), ImageProvisioners.none(), checkpointer));
+                new IsolatorPlan(List.of()), LINUX ? new LinuxLauncher(CGROUPS_ROOT) : new PosixLauncher(),
+                ImageProvisioners.none(), checkpointer));
         agent = new Agent(containerizer, checkpointer,
                 tmp.resolve("work"), new Agent.AgentInfo("agent-1", "host", 1.0,
                         Map.of("work_dir", tmp.resolve("work").toString(), "port", "0"),
@@ -99,11 +108,18 @@ class OperatorApiTest {
     }
 
     @org.junit.jupiter.api.AfterAll
+    static void removeTheCgroupsRoot() throws Exception {
+        for (String h : List.of("/sys/fs/cgroup/freezer", "/sys/fs/cgroup/unified")) {
+            Files.deleteIfExists(Path.of(h, CGROUPS_ROOT)); // the launcher removed each container's cgroup
+        }
+    }
+
+    @org.junit.jupiter.api.AfterAll
     static void noAgentThreadOutlivesItsServer() throws Exception {
         List<String> left = List.of();
         for (int i = 0; i < 100; i++) {
             left = Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
-                    .filter(n -> n.startsWith("corral-http") || n.startsWith("corral-adopted")).toList();
+                    .filter(n -> n.startsWith("corral-") && (LINUX || !n.startsWith("corral-posix-reaper"))).toList();
             if (left.isEmpty()) {
                 return;
             }

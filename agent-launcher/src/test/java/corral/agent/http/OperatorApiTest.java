@@ -119,7 +119,7 @@ class OperatorApiTest {
         List<String> left = List.of();
         for (int i = 0; i < 100; i++) {
             left = Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
-                    .filter(n -> n.startsWith("corral-") && (LINUX || !n.startsWith("corral-posix-reaper"))).toList();
+                    .filter(n -> n.startsWith("corral-http") || n.startsWith("corral-adopted")).toList();
             if (left.isEmpty()) {
                 return;
             }

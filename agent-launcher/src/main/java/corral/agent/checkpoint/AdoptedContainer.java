@@ -10,8 +10,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -28,15 +26,36 @@ public final class AdoptedContainer implements LaunchedContainer {
 
     private static final System.Logger LOG = System.getLogger(AdoptedContainer.class.getName());
     private static final long POLL_MILLIS = 100;
-    private static final ScheduledExecutorService POLLER = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "corral-adopted-process-poller");
-        t.setDaemon(true);
-        return t;
-    });
     private static final Map<AdoptedContainer, Boolean> WATCHED = new ConcurrentHashMap<>();
+    /** The one polling thread, running only while some container is watched; guarded by WATCHED. */
+    private static Thread poller;
 
-    static {
-        POLLER.scheduleWithFixedDelay(AdoptedContainer::pollAll, POLL_MILLIS, POLL_MILLIS, TimeUnit.MILLISECONDS);
+    private static void watch(AdoptedContainer container) {
+        synchronized (WATCHED) {
+            WATCHED.put(container, Boolean.TRUE);
+            if (poller == null) {
+                poller = new Thread(AdoptedContainer::pollLoop, "corral-adopted-process-poller");
+                poller.setDaemon(true);
+                poller.start();
+            }
+        }
+    }
+
+    private static void pollLoop() {
+        while (true) {
+            try {
+                Thread.sleep(POLL_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            pollAll();
+            synchronized (WATCHED) {
+                if (WATCHED.isEmpty()) {
+                    poller = null;
+                    return;
+                }
+            }
+        }
     }
 
     /** The container's first process ended without recording the task's exit status. */
@@ -88,7 +107,7 @@ public final class AdoptedContainer implements LaunchedContainer {
             String cgroupName) {
         AdoptedContainer container = new AdoptedContainer(process, statusFile, cgroupsRoot, cgroupName);
         if (!container.poll()) {
-            WATCHED.put(container, Boolean.TRUE);
+            watch(container);
             container.poll(); // it may have ended between the check and the registration
         }
         return container;

@@ -119,16 +119,14 @@ public final class CheckpointScan {
     }
 
     /**
-     * Reads the task's exit status as the container's first process records it: the shell's
-     * {@code $?} (the exit code, or 128 + signal). It is returned as the wait status of that first
-     * process, which exits with the same code ({@code code << 8}), so that a re-adopted container
-     * reports what an uninterrupted agent would have.
+     * Reads the task's exit status as the container's first process records it: the raw wait
+     * status, as {@code waitpid} gives it ({@code code << 8}, or the signal number).
      *
      * @param statusFile a container's {@code status} file
      * @return the wait status, or empty when the file is absent or empty (the container's first
-     *     process died before it could write it)
+     *     process was killed before it could write it)
      * @throws IOException when the file cannot be read
-     * @throws IllegalArgumentException when the file does not hold a number
+     * @throws IllegalArgumentException when the file does not hold a wait status
      */
     public static Optional<Integer> readExitStatus(Path statusFile) throws IOException {
         if (!Files.exists(statusFile)) {
@@ -139,13 +137,13 @@ public final class CheckpointScan {
             return Optional.empty();
         }
         try {
-            int code = Integer.parseInt(text);
-            if (code < 0 || code > 255) {
-                throw new IllegalArgumentException(statusFile + " holds '" + text + "', not an exit code (0 to 255)");
+            int status = Integer.parseInt(text);
+            if (status < 0 || status > 0xffff) {
+                throw new IllegalArgumentException(statusFile + " holds '" + text + "', not a wait status");
             }
-            return Optional.of(code << 8);
+            return Optional.of(status);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(statusFile + " holds '" + text + "', not an exit code", e);
+            throw new IllegalArgumentException(statusFile + " holds '" + text + "', not a wait status", e);
         }
     }
 

@@ -95,8 +95,7 @@ public final class ServeCommand implements Command {
         }
         Path workDir = Path.of(config.getString("corral.agent.work_dir"));
         Path runtimeDir = Path.of(config.getString("corral.agent.runtime_dir"));
-        String cgroupsRoot = config.hasPath("corral.cgroups.cgroups_root")
-                ? config.getString("corral.cgroups.cgroups_root") : "mesos";
+        String cgroupsRoot = cgroupsRoot(config);
         try {
             Files.createDirectories(workDir.resolve("sandboxes"));
             Files.createDirectories(runtimeDir.resolve("containers"));
@@ -105,6 +104,23 @@ public final class ServeCommand implements Command {
             return 1;
         }
 
+        AgentHttpServer server;
+        try {
+            server = new AgentHttpServer(settings); // a taken port is reported before recovery touches anything
+        } catch (IOException e) {
+            invocation.err().println("Failed to listen on " + settings.ip() + ":" + settings.port() + ": " + e.getMessage());
+            return 1;
+        }
+        try {
+            return serve(invocation, settings, server, workDir, runtimeDir, cgroupsRoot);
+        } finally {
+            server.close();
+        }
+    }
+
+    private int serve(Invocation invocation, HttpSettings settings, AgentHttpServer server, Path workDir,
+            Path runtimeDir, String cgroupsRoot) {
+        Config config = invocation.config();
         IsolatorPlan plan = invocation.createIsolators();
         CheckpointLayout layout = new CheckpointLayout(runtimeDir);
         Checkpointer checkpointer = new Checkpointer(layout);
@@ -135,18 +151,10 @@ public final class ServeCommand implements Command {
         LOG.log(Level.INFO, "recovered " + recovered.containers().size() + " containers, destroyed "
                 + recovered.orphans().size() + " orphans");
 
-        AgentHttpServer server;
-        try {
-            server = new AgentHttpServer(settings, agent);
-        } catch (IOException e) {
-            invocation.err().println("cannot listen on " + settings.ip() + ":" + settings.port() + ": " + e.getMessage());
-            containerizer.close();
-            return 1;
-        }
         CountDownLatch stop = new CountDownLatch(1);
         Signal.handle(new Signal("TERM"), s -> stop.countDown());
         Signal.handle(new Signal("INT"), s -> stop.countDown());
-        server.start();
+        server.start(agent);
         invocation.out().println("Corral agent listening on http://" + server.address().getHostString() + ":"
                 + server.address().getPort());
         invocation.out().flush();
@@ -179,10 +187,13 @@ public final class ServeCommand implements Command {
         }
         DefaultContainerizer containerizer = new DefaultContainerizer(settings, plan,
                 Launchers.select(invocation.config()), images, checkpointer);
-        Config config = invocation.config();
-        containerizer.adopt(recovered, config.hasPath("corral.cgroups.cgroups_root")
-                ? config.getString("corral.cgroups.cgroups_root") : "mesos");
+        containerizer.adopt(recovered, cgroupsRoot(invocation.config()));
         return containerizer;
+    }
+
+    /** @return {@code --cgroups_root} relative to each hierarchy, as the launcher uses it */
+    private static String cgroupsRoot(Config config) {
+        return corral.isolator.cgroups.CgroupsSettings.from(config).root().replaceAll("^/+|/+$", "");
     }
 
     /** @return every flag (each module's keys under {@code corral.<module>}) with its value */

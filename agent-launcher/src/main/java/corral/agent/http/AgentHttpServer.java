@@ -32,22 +32,21 @@ public final class AgentHttpServer implements AutoCloseable {
             "/health", "/version", "/metrics/snapshot", "/metrics");
 
     private final HttpSettings settings;
-    private final OperatorApi api;
-    private final ReadEndpoints read;
+    private volatile OperatorApi api;
+    private volatile ReadEndpoints read;
     private final HttpServer server;
     private final ExecutorService executor;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     /**
-     * Binds the server; it serves after {@link #start()}.
+     * Binds the server, so that a taken port is reported before anything else happens; it serves
+     * after {@link #start(Agent)}.
      *
      * @param settings address, port and authentication
-     * @param agent the agent's containers
      * @throws IOException when the address cannot be bound
      */
-    public AgentHttpServer(HttpSettings settings, Agent agent) throws IOException {
+    public AgentHttpServer(HttpSettings settings) throws IOException {
         this.settings = settings;
-        this.read = new ReadEndpoints(agent);
-        this.api = new OperatorApi(agent, read);
         this.server = HttpServer.create(new InetSocketAddress(settings.ip(), settings.port()), 128);
         AtomicInteger n = new AtomicInteger();
         this.executor = new ThreadPoolExecutor(2, 64, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
@@ -59,8 +58,35 @@ public final class AgentHttpServer implements AutoCloseable {
         server.createContext("/", this::handle);
     }
 
-    /** Starts serving. */
+    /**
+     * Binds and serves at once.
+     *
+     * @param settings address, port and authentication
+     * @param agent the agent's containers
+     * @throws IOException when the address cannot be bound
+     */
+    public AgentHttpServer(HttpSettings settings, Agent agent) throws IOException {
+        this(settings);
+        serve(agent);
+    }
+
+    private void serve(Agent agent) {
+        this.read = new ReadEndpoints(agent);
+        this.api = new OperatorApi(agent, read);
+    }
+
+    /** Starts serving the agent given to the constructor. */
     public void start() {
+        server.start();
+    }
+
+    /**
+     * Starts serving an agent.
+     *
+     * @param agent the agent's containers
+     */
+    public void start(Agent agent) {
+        serve(agent);
         server.start();
     }
 
@@ -72,8 +98,16 @@ public final class AgentHttpServer implements AutoCloseable {
     /** Stops accepting requests; open long polls are dropped. */
     @Override
     public void close() {
+        if (closed.getAndSet(true)) {
+            return;
+        }
         server.stop(0);
         executor.shutdownNow();
+        try {
+            executor.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void handle(HttpExchange exchange) {
@@ -127,7 +161,7 @@ public final class AgentHttpServer implements AutoCloseable {
             case "/health" -> Reply.empty(200);
             case "/state" -> Reply.json(Json.write(read.state()));
             case "/monitor/statistics" -> Reply.json(Json.write(read.statistics()));
-            case "/containers" -> Reply.json(Json.write(read.containersJson()));
+            case "/containers" -> Reply.json(Json.write(read.containersJson(query(exchange.getRequestURI()))));
             case "/flags" -> Reply.json(Json.write(read.flags()));
             case "/version" -> Reply.json(Json.write(read.version()));
             case "/metrics/snapshot" -> Reply.json(Json.write(read.metricsSnapshot()));
@@ -136,6 +170,21 @@ public final class AgentHttpServer implements AutoCloseable {
             default -> throw new HttpError(404, "No endpoint " + path);
         };
         return CompletableFuture.completedFuture(reply);
+    }
+
+    private static Map<String, String> query(java.net.URI uri) {
+        Map<String, String> query = new java.util.TreeMap<>();
+        String raw = uri.getRawQuery();
+        if (raw == null || raw.isEmpty()) {
+            return query;
+        }
+        for (String pair : raw.split("&")) {
+            int eq = pair.indexOf('=');
+            String key = java.net.URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String value = eq < 0 ? "" : java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            query.put(key, value);
+        }
+        return query;
     }
 
     private void authenticate(String authorization) throws HttpError {

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /** The read endpoints, in Mesos's JSON shapes (reference section 4). */
@@ -172,11 +173,25 @@ final class ReadEndpoints {
         return list;
     }
 
-    /** @return {@code GET /containers}: every running container with status and statistics */
-    List<Object> containersJson() {
+    /**
+     * @param query the request's query parameters: none, {@code container_id} only,
+     *     {@code framework_id} only, or {@code framework_id} and {@code executor_id}
+     * @return {@code GET /containers}: every running container (matching the query) with status and statistics
+     * @throws HttpError 400 for another combination of parameters, with Mesos's message
+     */
+    List<Object> containersJson(Map<String, String> query) throws HttpError {
+        Set<String> keys = query.keySet();
+        if (!(keys.isEmpty() || keys.equals(Set.of("container_id")) || keys.equals(Set.of("framework_id"))
+                || keys.equals(Set.of("framework_id", "executor_id")))) {
+            throw new HttpError(400, "Supported query parameters are container_id only, framework_id only, or"
+                    + " executor_id and framework_id only");
+        }
         List<Object> list = new ArrayList<>();
         for (Agent.Entry e : agent.entries()) {
-            if (!e.running()) {
+            if (!e.running()
+                    || (query.containsKey("container_id") && !query.get("container_id").equals(e.id.getValue()))
+                    || (query.containsKey("framework_id") && !query.get("framework_id").equals(e.frameworkId()))
+                    || (query.containsKey("executor_id") && !query.get("executor_id").equals(e.executorId()))) {
                 continue;
             }
             Map<String, Object> entry = identity(e);

@@ -129,10 +129,10 @@ class RecoveryTest {
         checkpointer.config(id("running"), config("running"));
         checkpointer.pid(id("running"), running.pid());
 
-        // the container's first process records the raw wait status (exit 3 => 3 << 8) and ends
+        // the container's first process records the task's raw wait status (exit 3 => 3 << 8) and ends
         Path status = layout.exitStatusFile(id("exited"));
         Files.createDirectories(status.getParent());
-        Process exited = start("sh", "-c", "sleep 0.5; echo 3 > " + status);
+        Process exited = start("sh", "-c", "sleep 0.5; echo 768 > " + status);
         checkpointer.config(id("exited"), config("exited"));
         checkpointer.pid(id("exited"), exited.pid());
         assertTrue(exited.waitFor(10, TimeUnit.SECONDS));
@@ -192,6 +192,15 @@ class RecoveryTest {
 
         String cgroupsRoot = "corral-daemon-test-" + UUID.randomUUID().toString().substring(0, 8);
         boolean cgroups = plantCgroup(cgroupsRoot, "stray");
+        // a mount the orphan left in its sandbox (root only)
+        Path leftMount = tmp.resolve("work/sandboxes/orphan/tmp");
+        Files.createDirectories(leftMount);
+        boolean mounted = cgroups; // root
+        if (mounted) {
+            assertEquals(0, new ProcessBuilder("mount", "-t", "tmpfs", "corral-daemon-test", leftMount.toString())
+                    .inheritIO().start().waitFor());
+            assertTrue(Files.readString(Path.of("/proc/self/mountinfo")).contains(" " + leftMount + " "));
+        }
 
         List<String> calls = Collections.synchronizedList(new ArrayList<>());
         RecordingIsolator first = new RecordingIsolator("first", calls, false);
@@ -216,6 +225,11 @@ class RecoveryTest {
         assertFalse(Files.exists(layout.containersDir().resolve("orphan")), "the orphan's runtime dir is removed");
         assertTrue(running.isAlive() && standalone.isAlive(), "recovered containers keep running");
         assertTrue(Files.exists(layout.containersDir().resolve("task").resolve("pid")));
+        if (mounted) {
+            assertFalse(Files.readString(Path.of("/proc/self/mountinfo")).contains(" " + leftMount + " "),
+                    "the orphan's mount is detached");
+        }
+        assertTrue(Files.isDirectory(tmp.resolve("work/sandboxes/orphan")), "the orphan's sandbox (its logs) stays");
         if (cgroups) {
             for (Path root : cgroupRoots) {
                 assertFalse(Files.exists(root.resolve("stray")), "orphan cgroup removed: " + root.resolve("stray"));
@@ -248,13 +262,13 @@ class RecoveryTest {
     @Test
     void adoptedContainerIsWaitableAndKillableAndReportsTheRecordedStatus() throws Exception {
         Path status = tmp.resolve("status");
-        Process p = start("sh", "-c", "trap 'echo 143 > " + status + "; exit 143' TERM; while :; do sleep 0.1; done");
+        Process p = start("sh", "-c", "trap 'echo 15 > " + status + "; exit 143' TERM; while :; do sleep 0.1; done");
         ProcessIdentity identity = ProcessIdentity.of(p.pid()).orElseThrow();
         AdoptedContainer adopted = AdoptedContainer.adopt(identity, status);
         Thread.sleep(300);
         assertFalse(adopted.exit().isDone());
         adopted.signal(Signals.SIGTERM);
-        assertEquals(143 << 8, adopted.exit().get(10, TimeUnit.SECONDS));
+        assertEquals(15, adopted.exit().get(10, TimeUnit.SECONDS), "killed by SIGTERM, as recorded");
 
         Process q = start("sleep", "30");
         AdoptedContainer killed = AdoptedContainer.adopt(ProcessIdentity.of(q.pid()).orElseThrow(), tmp.resolve("none"));

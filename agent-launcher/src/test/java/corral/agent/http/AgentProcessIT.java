@@ -185,6 +185,39 @@ class AgentProcessIT {
         assertFalse(Files.exists(tmp.resolve("run/containers").resolve(sleeper)));
         assertFalse(Files.exists(tmp.resolve("work/sandboxes").resolve(sleeper)));
 
+        // concurrent launches of one id: exactly one container runs
+        String contested = "it-race-" + UUID.randomUUID();
+        List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> racing = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            racing.add(http.sendAsync(HttpRequest.newBuilder(agent.base().resolve("/api/v1"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(launch(contested, "sleep 600"))).build(),
+                    HttpResponse.BodyHandlers.ofString()));
+        }
+        List<Integer> codes = new ArrayList<>();
+        for (var f : racing) {
+            codes.add(f.get(60, TimeUnit.SECONDS).statusCode());
+        }
+        assertEquals(1, codes.stream().filter(c -> c == 200).count(), codes.toString());
+        assertEquals(15, codes.stream().filter(c -> c == 202).count(), codes.toString());
+        Struct listed = json(call(agent, "{\"type\":\"GET_CONTAINERS\",\"get_containers\":{\"show_standalone\":true}}")
+                .body());
+        assertEquals(1, at(listed, "get_containers", "containers").getListValue().getValuesCount());
+        // every process working in the contested container's sandbox: one task, started once
+        Path contestedSandbox = tmp.resolve("work/sandboxes").resolve(contested).toRealPath();
+        long tasks = ProcessHandle.allProcesses().filter(p -> {
+            try {
+                return Files.readSymbolicLink(Path.of("/proc", Long.toString(p.pid()), "cwd")).equals(contestedSandbox)
+                        && p.info().command().orElse("").endsWith("/sleep");
+            } catch (IOException | UnsupportedOperationException | SecurityException e) {
+                return false;
+            }
+        }).count();
+        assertEquals(1, tasks, "one task process for the contested id");
+        assertEquals(200, call(agent, idCall("KILL_CONTAINER", "kill_container", contested)).statusCode());
+        assertEquals("TASK_KILLED", at(json(call(agent, idCall("WAIT_CONTAINER", "wait_container", contested)).body()),
+                "wait_container", "state").getStringValue());
+
         // bad requests
         HttpResponse<String> r = call(agent, "{not json");
         assertEquals(400, r.statusCode());
@@ -211,11 +244,92 @@ class AgentProcessIT {
         Struct state = json(get(agent, "/state").body());
         assertEquals("standalone",
                 at(state, "frameworks", "0", "id").getStringValue());
-        assertTrue(get(agent, "/metrics").body().contains("corral_container_launches_total 2"));
+        assertTrue(get(agent, "/metrics").body().contains("corral_container_launches_total 3"));
 
         agent.process().destroy(); // SIGTERM: a clean stop
         assertTrue(agent.process().waitFor(30, TimeUnit.SECONDS));
         assertEquals(0, agent.process().exitValue(), agent.output().toString());
+    }
+
+    @Test
+    void aDiskLimitationEndsTheContainerWithTheIsolatorsReasonAndResources() throws Exception {
+        AgentProcess agent = startAgent("--isolation=disk/du", "--enforce_container_disk_quota",
+                "--container_disk_watch_interval=1secs");
+        String id = "it-disk-" + UUID.randomUUID();
+        HttpResponse<String> r = call(agent, "{\"type\":\"LAUNCH_CONTAINER\",\"launch_container\":{\"container_id\":"
+                + "{\"value\":\"" + id + "\"},\"command\":{\"value\":\"dd if=/dev/zero of=big bs=1M count=4 2>/dev/null;"
+                + " sleep 60\"},\"resources\":[{\"name\":\"disk\",\"type\":\"SCALAR\",\"scalar\":{\"value\":1}}]}}");
+        assertEquals(200, r.statusCode(), r.body());
+        HttpResponse<String> wait = call(agent, idCall("WAIT_CONTAINER", "wait_container", id));
+        assertEquals(200, wait.statusCode(), wait.body());
+        Struct status = json(wait.body());
+        assertEquals("TASK_FAILED", at(status, "wait_container", "state").getStringValue(), wait.body());
+        assertEquals("REASON_CONTAINER_LIMITATION_DISK", at(status, "wait_container", "reason").getStringValue());
+        assertTrue(at(status, "wait_container", "message").getStringValue().contains("Disk usage"), wait.body());
+        assertEquals("disk", at(status, "wait_container", "limitation", "resources", "0", "name").getStringValue());
+        assertEquals("REASON_CONTAINER_LIMITATION_DISK",
+                at(status, "wait_container", "limitation", "reason").getStringValue());
+        String metrics = get(agent, "/metrics").body();
+        assertTrue(metrics.contains("corral_container_limitations_total{reason=\"REASON_CONTAINER_LIMITATION_DISK\"} 1"),
+                metrics);
+    }
+
+    @Test
+    void stateShowsTheNetClsClassidOfATaskUnderItsFramework() throws Exception {
+        Assumptions.assumeTrue(isRoot(), () -> {
+            System.out.println("AgentProcessIT: cgroups/net_cls needs root; skipped");
+            return "not root";
+        });
+        boolean netClsWasMounted = Files.readString(Path.of("/proc/self/mountinfo")).lines()
+                .anyMatch(l -> l.contains(" - cgroup ") && l.matches(".*[ ,]net_cls([ ,].*|$)"));
+        String root = "corral-daemon-it-" + UUID.randomUUID().toString().substring(0, 8);
+        cgroupRoots.add(Path.of("/sys/fs/cgroup/net_cls").resolve(root));
+        cgroupRoots.add(Path.of("/sys/fs/cgroup/freezer").resolve(root));
+        try {
+            AgentProcess agent = startAgent("--isolation=cgroups/net_cls", "--cgroups_net_cls_primary_handle=0x12",
+                    "--cgroups_root=" + root);
+            String id = "it-netcls-" + UUID.randomUUID();
+            HttpResponse<String> r = call(agent, "{\"type\":\"LAUNCH_CONTAINER\",\"launch_container\":{\"container_id\":"
+                    + "{\"value\":\"" + id + "\"},\"command\":{\"value\":\"sleep 600\"},\"framework_id\":{\"value\":\"fw\"},"
+                    + "\"executor_id\":{\"value\":\"ex\"},\"task_id\":{\"value\":\"t1\"}}}");
+            assertEquals(200, r.statusCode(), r.body());
+            Struct state = json(get(agent, "/state").body());
+            assertEquals("fw", at(state, "frameworks", "0", "id").getStringValue());
+            assertEquals("t1", at(state, "frameworks", "0", "executors", "0", "tasks", "0", "id").getStringValue());
+            long classid = (long) at(state, "frameworks", "0", "executors", "0", "tasks", "0", "statuses", "0",
+                    "container_status", "cgroup_info", "net_cls", "classid").getNumberValue();
+            assertEquals(0x12, classid >>> 16, "primary handle 0x12 in the class id " + Long.toHexString(classid));
+            // the kernel agrees
+            String written = Files.readString(Path.of("/sys/fs/cgroup/net_cls", root, id, "net_cls.classid")).trim();
+            assertEquals(classid, Long.parseLong(written));
+            assertEquals(200, call(agent, idCall("KILL_CONTAINER", "kill_container", id)).statusCode());
+            call(agent, idCall("WAIT_CONTAINER", "wait_container", id));
+        } finally {
+            if (!netClsWasMounted) {
+                stopEverything();
+                agents.clear();
+                new ProcessBuilder("umount", "/sys/fs/cgroup/net_cls").inheritIO().start().waitFor();
+                Files.deleteIfExists(Path.of("/sys/fs/cgroup/net_cls"));
+            }
+        }
+    }
+
+    @Test
+    void aTakenPortStopsTheAgentBeforeRecovery() throws Exception {
+        AgentProcess first = startAgent();
+        Path orphan = tmp.resolve("run/containers/orphan-" + UUID.randomUUID().toString().substring(0, 8));
+        Files.createDirectories(orphan);
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-p", MODULE_PATH, "--add-modules", "ALL-MODULE-PATH", "-m", "corral.agent/corral.agent.Main", "serve",
+                "--port=" + first.base().getPort(), "--work_dir=" + tmp.resolve("work"),
+                "--runtime_dir=" + tmp.resolve("run")));
+        Process second = new ProcessBuilder(command).redirectErrorStream(true).start();
+        agents.add(second);
+        String out = new String(second.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(second.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(1, second.exitValue(), out);
+        assertTrue(out.contains("Failed to listen on 127.0.0.1:" + first.base().getPort()), out);
+        assertTrue(Files.exists(orphan), "nothing was recovered or destroyed");
     }
 
     @Test
@@ -256,6 +370,11 @@ class AgentProcessIT {
             assertEquals(200, r.statusCode(), r.body());
             (i < 5 ? ending : running).add(id);
         }
+        // one that ends and is cleaned up before the crash: its final status must survive the restart
+        String before = "crash-before-" + UUID.randomUUID().toString().substring(0, 8);
+        assertEquals(200, call(agent, launch(before, "exit 7")).statusCode());
+        assertEquals(7, (int) at(json(call(agent, idCall("WAIT_CONTAINER", "wait_container", before)).body()),
+                "wait_container", "exit_code").getNumberValue());
         agent.process().destroyForcibly(); // kill -9
         assertTrue(agent.process().waitFor(30, TimeUnit.SECONDS));
 
@@ -263,6 +382,9 @@ class AgentProcessIT {
         Path interrupted = tmp.resolve("run/containers/interrupted-" + UUID.randomUUID().toString().substring(0, 8));
         Files.createDirectories(interrupted);
         Files.writeString(interrupted.resolve("launch"), "");
+        Path corrupt = tmp.resolve("run/containers/corrupt-" + UUID.randomUUID().toString().substring(0, 8));
+        Files.createDirectories(corrupt);
+        Files.writeString(corrupt.resolve("pid"), "not a pid\n");
         Process stray = new ProcessBuilder("sleep", "600").start();
         Path strayCgroup = null;
         for (Path h : List.of(freezer, unified)) {
@@ -288,6 +410,15 @@ class AgentProcessIT {
             assertFalse(Files.exists(strayCgroup), "orphan cgroup removed: " + strayCgroup);
         }
         assertFalse(Files.exists(interrupted), "the interrupted launch's runtime dir is removed");
+        assertFalse(Files.exists(corrupt), "the corrupt checkpoint is destroyed as an orphan");
+        assertTrue(agent.output().toString().contains("recovery: checkpoint of container " + corrupt.getFileName()
+                + " is unreadable"), agent.output().toString());
+        Struct earlier = json(call(agent, idCall("WAIT_CONTAINER", "wait_container", before)).body());
+        assertEquals(7, (int) at(earlier, "wait_container", "exit_code").getNumberValue());
+        assertEquals("TASK_FAILED", at(earlier, "wait_container", "state").getStringValue());
+        assertEquals(200, call(agent, idCall("REMOVE_CONTAINER", "remove_container", before)).statusCode());
+        assertFalse(Files.exists(tmp.resolve("run/containers").resolve(before)));
+        assertFalse(Files.exists(tmp.resolve("work/sandboxes").resolve(before)));
 
         // the 15 still running are re-adopted, exactly once each
         Struct containers = json(call(agent, "{\"type\":\"GET_CONTAINERS\",\"get_containers\":{\"show_standalone\":true}}")

@@ -10,6 +10,13 @@ import com.google.protobuf.Value;
 import com.google.protobuf.util.JsonFormat;
 import corral.agent.checkpoint.CheckpointLayout;
 import corral.agent.checkpoint.Checkpointer;
+import com.typesafe.config.ConfigFactory;
+import corral.agent.containerizer.ContainerizerSettings;
+import corral.agent.containerizer.DefaultContainerizer;
+import corral.agent.containerizer.ImageProvisioners;
+import corral.agent.discovery.IsolatorPlan;
+import corral.agent.launcher.linux.LinuxLauncher;
+import corral.agent.launcher.posix.PosixLauncher;
 import corral.agent.http.v1.Call;
 import corral.agent.http.v1.Response;
 import corral.agent.http.v1.VersionInfo;
@@ -39,18 +46,27 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Real HTTP round trips against the API served in-process over a containerizer that runs real host
- * processes. The separate-process tests with the real containerizer are in {@code AgentProcessIT}.
+ * Real HTTP round trips against the API served in-process over the real containerizer with the posix
+ * launcher (no root needed). The agent as a separate process is tested in {@code AgentProcessIT}.
  */
 class OperatorApiTest {
 
     @TempDir
     Path tmp;
 
-    private ProcessContainerizer containerizer;
+    private CountingContainerizer containerizer;
     private Agent agent;
     private AgentHttpServer server;
-    private final HttpClient http = HttpClient.newHttpClient();
+    /**
+     * As root the linux launcher runs the containers (its threads end with them); otherwise the posix
+     * launcher, whose reaper threads idle for a minute before they end.
+     */
+    private static final boolean LINUX = LinuxLauncher.available();
+    private static final String CGROUPS_ROOT = "corral-daemon-test-" + UUID.randomUUID().toString().substring(0, 8);
+
+    /** One client for the class: a client's file descriptors close only when it is collected. */
+    private static final HttpClient http = HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(5)).build();
     private URI base;
 
     @BeforeEach
@@ -62,8 +78,15 @@ class OperatorApiTest {
         if (server != null) {
             stop();
         }
-        containerizer = new ProcessContainerizer(tmp.resolve("work"));
-        agent = new Agent(containerizer, new Checkpointer(new CheckpointLayout(tmp.resolve("run"))),
+        Checkpointer checkpointer = new Checkpointer(new CheckpointLayout(tmp.resolve("run")));
+        var config = ConfigFactory.parseMap(Map.of("corral.agent.work_dir", tmp.resolve("work").toString(),
+                "corral.agent.runtime_dir", tmp.resolve("run").toString(),
+                "corral.agent.executor_shutdown_grace_period", "1secs"))
+                .withFallback(ConfigFactory.defaultReference()).resolve();
+        containerizer = new CountingContainerizer(new DefaultContainerizer(ContainerizerSettings.from(config),
+                new IsolatorPlan(List.of()), LINUX ? new LinuxLauncher(CGROUPS_ROOT) : new PosixLauncher(),
+                ImageProvisioners.none(), checkpointer));
+        agent = new Agent(containerizer, checkpointer,
                 tmp.resolve("work"), new Agent.AgentInfo("agent-1", "host", 1.0,
                         Map.of("work_dir", tmp.resolve("work").toString(), "port", "0"),
                         VersionInfo.newBuilder().setVersion("0.1.0-test").build()));
@@ -75,10 +98,34 @@ class OperatorApiTest {
     @AfterEach
     void stop() {
         server.close();
-        containerizer.killAll();
+        for (Agent.Entry e : agent.entries()) {
+            containerizer.kill(e.id, 9);
+        }
         for (Agent.Entry e : agent.entries()) {
             e.ended.exceptionally(x -> null).join();
         }
+        containerizer.close();
+    }
+
+    @org.junit.jupiter.api.AfterAll
+    static void removeTheCgroupsRoot() throws Exception {
+        for (String h : List.of("/sys/fs/cgroup/freezer", "/sys/fs/cgroup/unified")) {
+            Files.deleteIfExists(Path.of(h, CGROUPS_ROOT)); // the launcher removed each container's cgroup
+        }
+    }
+
+    @org.junit.jupiter.api.AfterAll
+    static void noAgentThreadOutlivesItsServer() throws Exception {
+        List<String> left = List.of();
+        for (int i = 0; i < 100; i++) {
+            left = Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
+                    .filter(n -> n.startsWith("corral-http") || n.startsWith("corral-adopted")).toList();
+            if (left.isEmpty()) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("threads left after the servers closed: " + left);
     }
 
     private HttpResponse<String> post(String contentType, String body) throws Exception {
@@ -293,6 +340,22 @@ class OperatorApiTest {
     }
 
     @Test
+    void aFailedLaunchIsA400AndItsFinalStatusSaysWhy() throws Exception {
+        String id = id();
+        HttpResponse<String> r = call("{\"type\":\"LAUNCH_CONTAINER\",\"launch_container\":{\"container_id\":{\"value\":\""
+                + id + "\"},\"command\":{\"shell\":false}}}");
+        assertEquals(400, r.statusCode());
+        assertTrue(r.body().startsWith("Failed to launch container: "), r.body());
+        Struct wait = json(call(idCall("WAIT_CONTAINER", "wait_container", id)).body());
+        assertEquals("TASK_FAILED", at(wait, "wait_container", "state").getStringValue());
+        assertEquals("REASON_CONTAINER_LAUNCH_FAILED", at(wait, "wait_container", "reason").getStringValue());
+        assertTrue(at(wait, "wait_container", "message").getStringValue().contains("has no value"), wait.toString());
+        assertEquals(202, call(launch(id, "true")).statusCode(), "the id stays in use until it is removed");
+        assertEquals(200, call(idCall("REMOVE_CONTAINER", "remove_container", id)).statusCode());
+        assertEquals(200, call(launch(id, "true")).statusCode());
+    }
+
+    @Test
     void removingARunningContainerIsRefusedAndChangesNothing() throws Exception {
         String id = id();
         assertEquals(200, call(launch(id, "sleep 30")).statusCode());
@@ -323,8 +386,8 @@ class OperatorApiTest {
         assertEquals(task, at(fw, "executors", "0", "container").getStringValue());
         assertEquals("t-1", at(fw, "executors", "0", "tasks", "0", "id").getStringValue());
         assertEquals("TASK_RUNNING", at(fw, "executors", "0", "tasks", "0", "state").getStringValue());
-        assertEquals(0x120011, (int) at(fw, "executors", "0", "tasks", "0", "statuses", "0", "container_status",
-                "cgroup_info", "net_cls", "classid").getNumberValue());
+        assertEquals(task, at(fw, "executors", "0", "tasks", "0", "statuses", "0", "container_status",
+                "container_id", "value").getStringValue());
         Struct sa = at(state, "frameworks", "1").getStructValue();
         assertEquals(Agent.STANDALONE, at(sa, "id").getStringValue());
         assertEquals(standalone, at(sa, "executors", "0", "tasks", "0", "id").getStringValue());
@@ -334,7 +397,10 @@ class OperatorApiTest {
         assertEquals(2, stats.getValuesCount());
         Struct first = stats.getValues(0).getStructValue();
         assertTrue(first.getFieldsOrThrow("statistics").getStructValue().containsFields("timestamp"));
-        assertEquals(128L << 20, (long) first.getFieldsOrThrow("statistics").getStructValue()
+        Struct standaloneStats = stats.getValuesList().stream().map(Value::getStructValue)
+                .filter(v -> v.getFieldsOrThrow("container_id").getStringValue().equals(standalone)).findFirst()
+                .orElseThrow();
+        assertEquals(64L << 20, (long) standaloneStats.getFieldsOrThrow("statistics").getStructValue()
                 .getFieldsOrThrow("mem_limit_bytes").getNumberValue(), "64-bit numbers are JSON numbers");
 
         // GET_CONTAINERS hides standalone containers unless asked, as Mesos
@@ -343,6 +409,18 @@ class OperatorApiTest {
         containers = json(call("{\"type\":\"GET_CONTAINERS\",\"get_containers\":{\"show_standalone\":true}}").body());
         assertEquals(2, at(containers, "get_containers", "containers").getListValue().getValuesCount());
         assertTrue(at(containers, "get_containers", "containers", "0", "container_status").hasStructValue());
+
+        ListValue byTask = jsonArray(get("/containers?framework_id=fw-1&executor_id=ex-1").body());
+        assertEquals(1, byTask.getValuesCount());
+        assertEquals(task, byTask.getValues(0).getStructValue().getFieldsOrThrow("container_id").getStringValue());
+        assertTrue(byTask.getValues(0).getStructValue().getFieldsOrThrow("status").getStructValue()
+                .containsFields("executor_pid"));
+        assertEquals(1, jsonArray(get("/containers?container_id=" + standalone).body()).getValuesCount());
+        assertEquals(2, jsonArray(get("/containers").body()).getValuesCount());
+        HttpResponse<String> badQuery = get("/containers?executor_id=ex-1");
+        assertEquals(400, badQuery.statusCode());
+        assertEquals("Supported query parameters are container_id only, framework_id only, or executor_id and"
+                + " framework_id only", badQuery.body());
 
         String metrics = get("/metrics").body();
         assertTrue(metrics.contains("corral_container_launches_total 2\n"), metrics);
@@ -391,6 +469,5 @@ class OperatorApiTest {
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> HttpSettings.readCredentials(file.toString()));
         assertTrue(e.getMessage().contains("credentials[0]"), e.getMessage());
-        Duration.ZERO.isZero();
     }
 }

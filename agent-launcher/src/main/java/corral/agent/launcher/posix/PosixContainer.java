@@ -24,6 +24,7 @@ final class PosixContainer implements LaunchedContainer {
         return t;
     });
     private static final long KILL_RETRY_MILLIS = 20;
+    private static final long GRACE_POLL_MILLIS = 100;
     private static final long KILL_TIMEOUT_MILLIS = 30_000;
 
     private final Process process;
@@ -107,8 +108,16 @@ final class PosixContainer implements LaunchedContainer {
             if (!grace.isZero() && !grace.isNegative()) {
                 killer.signalAll(pid, Signals.SIGTERM);
                 long deadline = System.nanoTime() + grace.toNanos();
-                while (System.nanoTime() < deadline && (process.isAlive() || killer.anyAlive(pid))) {
-                    pause(KILL_RETRY_MILLIS);
+                try {
+                    process.onExit().get(grace.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+                } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                    // still running after the grace period: killed below
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                // a /proc scan is costly: look for stragglers of the session only now and then
+                while (System.nanoTime() < deadline && killer.anyAlive(pid)) {
+                    pause(GRACE_POLL_MILLIS);
                 }
             }
             killRemaining();

@@ -8,7 +8,8 @@ import java.nio.file.Path;
 
 /**
  * The calls the cgroups support library makes on cgroupfs: {@code mkdir}, {@code rmdir}, a whole-file
- * {@code write} and {@code read}, {@code mount}/{@code umount2} of a hierarchy, and {@code kill}.
+ * {@code write} and {@code read}, {@code mount}/{@code umount2} of a hierarchy, {@code flock} to
+ * serialize mounting between agents, and {@code kill}.
  * They go to the C library rather than through {@code java.nio} so that a failure keeps its errno:
  * the kernel reports cgroup errors (EBUSY on rmdir, EINVAL on a bad value) only that way.
  *
@@ -20,11 +21,18 @@ public final class CgroupFs {
     private static final int O_RDONLY = 0;
     private static final int O_WRONLY = 1;
     private static final int O_CLOEXEC = 0x80000;
+    private static final int LOCK_EX = 2;
 
     /** {@code umount2} flag: detach lazily. */
     public static final int MNT_DETACH = 2;
 
     private CgroupFs() {
+    }
+
+    /** A held {@link #flock}; {@link #close()} releases it and never fails. */
+    public interface Lock extends AutoCloseable {
+        @Override
+        void close();
     }
 
     private static final class Holder {
@@ -164,6 +172,26 @@ public final class CgroupFs {
         if (libc().umount2(target.toString(), flags) != 0) {
             throw new NativeException("umount2", target.toString(), errno());
         }
+    }
+
+    /**
+     * Takes an exclusive {@code flock} on a file or directory, waiting for it; closing the returned
+     * lock releases it. Serializes work between processes (two agents mounting one hierarchy).
+     *
+     * @param path an existing file or directory
+     * @return the held lock
+     * @throws NativeException {@code open <path>: ...} or {@code flock <path>: ...}
+     */
+    public static Lock flock(Path path) throws NativeException {
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        while (libc().flock(fd, LOCK_EX) != 0) {
+            Errno e = errno();
+            if (e.number() != Errno.EINTR) {
+                libc().close(fd);
+                throw new NativeException("flock", path.toString(), e);
+            }
+        }
+        return () -> libc().close(fd);
     }
 
     /**

@@ -8,11 +8,15 @@ import corral.agent.containerizer.ContainerizerSettings;
 import corral.agent.containerizer.DefaultContainerizer;
 import corral.agent.containerizer.FinalStatus;
 import corral.agent.containerizer.FinalStatusJson;
+import corral.agent.containerizer.ImageProvisioners;
 import corral.agent.containerizer.LaunchRequest;
 import corral.agent.containerizer.ResourceText;
 import corral.agent.discovery.IsolatorPlan;
+import corral.agent.discovery.PlannedIsolator;
 import corral.agent.launcher.Launcher;
 import corral.agent.launcher.Launchers;
+import corral.agent.launcher.linux.LinuxLauncher;
+import corral.isolator.spi.IsolatorException;
 import corral.isolator.spi.MesosJson;
 import corral.isolator.spi.mesos.CommandInfo;
 import corral.isolator.spi.mesos.ContainerID;
@@ -84,8 +88,10 @@ public final class RunCommand implements Command {
         }
         IsolatorPlan plan;
         ContainerizerSettings settings;
+        Launcher launcher;
         try {
             settings = ContainerizerSettings.from(invocation.config());
+            launcher = Launchers.select(invocation.config());
             plan = invocation.createIsolators();
         } catch (StartupException e) {
             e.problems().forEach(err::println);
@@ -94,14 +100,15 @@ public final class RunCommand implements Command {
             err.println(e.getMessage());
             return USAGE;
         }
-        Launcher launcher;
+        ImageProvisioners images;
         try {
-            launcher = Launchers.select(invocation.config());
-        } catch (IllegalArgumentException e) {
+            images = ImageProvisioners.create(invocation.config(), settings,
+                    plan.isolators().stream().map(PlannedIsolator::id).toList(), LinuxLauncher.available());
+        } catch (IsolatorException e) {
             err.println(e.getMessage());
-            return Cli.INVALID;
+            return USAGE;
         }
-        try (DefaultContainerizer containerizer = new DefaultContainerizer(settings, plan, launcher)) {
+        try (DefaultContainerizer containerizer = new DefaultContainerizer(settings, plan, launcher, images)) {
             return new Foreground(containerizer, request.containerId(), statusFile, invocation.out(), err)
                     .run(request);
         }
@@ -264,11 +271,15 @@ public final class RunCommand implements Command {
     private static LaunchRequest request(Invocation invocation) throws UsageException {
         Optional<String> shell = single(invocation, "command");
         List<String> trailing = invocation.trailingArguments();
-        if (shell.isPresent() == !trailing.isEmpty()) {
+        boolean image = single(invocation, "docker_image").isPresent();
+        if (shell.isPresent() && !trailing.isEmpty() || shell.isEmpty() && trailing.isEmpty() && !image) {
             throw new UsageException("Exactly one of '--command=STRING' and '-- CMD ARGS...' must be given");
         }
         CommandInfo.Builder command = CommandInfo.newBuilder();
-        if (shell.isPresent()) {
+        if (shell.isEmpty() && trailing.isEmpty()) {
+            // no command: the image's Entrypoint and Cmd (docker/runtime)
+            command.setShell(false);
+        } else if (shell.isPresent()) {
             command.setShell(true).setValue(shell.get());
         } else {
             command.setShell(false).setValue(trailing.get(0)).addAllArguments(trailing);

@@ -6,12 +6,15 @@ import corral.agent.launcher.LaunchException;
 import corral.agent.launcher.LaunchSpec;
 import corral.agent.launcher.LaunchedContainer;
 import corral.agent.launcher.Launcher;
+import corral.isolator.spi.ImageProvisioner;
 import corral.isolator.spi.IsolatorException;
+import corral.isolator.spi.ProvisionedImage;
 import corral.isolator.spi.mesos.CommandInfo;
 import corral.isolator.spi.mesos.ContainerID;
 import corral.isolator.spi.mesos.ContainerInfo;
 import corral.isolator.spi.mesos.ContainerStatus;
 import corral.isolator.spi.mesos.Environment;
+import corral.isolator.spi.mesos.Image;
 import corral.isolator.spi.mesos.Resource;
 import corral.isolator.spi.mesos.ResourceStatistics;
 import corral.isolator.spi.mesos.TaskState;
@@ -57,6 +60,7 @@ public final class DefaultContainerizer implements Containerizer {
     private final ContainerizerSettings settings;
     private final List<PlannedIsolator> isolators;
     private final Launcher launcher;
+    private final ImageProvisioners images;
     private final ConcurrentMap<ContainerID, Container> containers = new ConcurrentHashMap<>();
     private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "corral-containerizer");
@@ -70,9 +74,21 @@ public final class DefaultContainerizer implements Containerizer {
      * @param launcher the launcher that starts every container
      */
     public DefaultContainerizer(ContainerizerSettings settings, IsolatorPlan plan, Launcher launcher) {
+        this(settings, plan, launcher, ImageProvisioners.none());
+    }
+
+    /**
+     * @param settings the containerizer's settings
+     * @param plan the isolators, in order
+     * @param launcher the launcher that starts every container
+     * @param images the image provisioners of {@code --image_providers}
+     */
+    public DefaultContainerizer(ContainerizerSettings settings, IsolatorPlan plan, Launcher launcher,
+            ImageProvisioners images) {
         this.settings = settings;
         this.isolators = plan.isolators();
         this.launcher = launcher;
+        this.images = images;
     }
 
     /** @return the settings this containerizer runs with */
@@ -141,6 +157,7 @@ public final class DefaultContainerizer implements Containerizer {
             config.setUser(command.getUser());
             chownSandbox(c.sandbox, command.getUser());
         }
+        provision(c, config);
         c.config = config.build();
 
         List<ContainerLaunchInfo> infos = new ArrayList<>();
@@ -160,6 +177,10 @@ public final class DefaultContainerizer implements Containerizer {
             merged = LaunchInfos.merge(infos);
         } catch (IllegalArgumentException e) {
             throw new LaunchFailure(e.getMessage());
+        }
+        if (c.config.hasRootfs()) {
+            // only the containerizer sets rootfs: the provisioned image (isolators must not)
+            merged = merged.toBuilder().setRootfs(c.config.getRootfs()).build();
         }
         LaunchSpec spec = spec(c, merged);
         try {
@@ -212,6 +233,43 @@ public final class DefaultContainerizer implements Containerizer {
         c.launched.exit().whenCompleteAsync((status, error) -> terminate(c, Cause.EXITED), workers);
         if (pending != null) {
             terminate(c, pending);
+        }
+    }
+
+    /**
+     * Mesos's PROVISIONING state: a container with {@code container_info.mesos.image} gets its root
+     * filesystem, and the image's manifest, before any isolator's {@code prepare}.
+     */
+    private void provision(Container c, ContainerConfig.Builder config) throws LaunchFailure {
+        if (!config.hasContainerInfo() || !config.getContainerInfo().getMesos().hasImage()) {
+            return;
+        }
+        Image image = config.getContainerInfo().getMesos().getImage();
+        ImageProvisioner provisioner = images.forType(image.getType())
+                .orElseThrow(() -> new LaunchFailure("Unsupported container image type: " + image.getType()));
+        ProvisionedImage provisioned;
+        try {
+            provisioned = provisioner.provision(c.id, image);
+        } catch (RuntimeException e) {
+            throw new LaunchFailure(e.getMessage());
+        }
+        c.provisioner = provisioner;
+        config.setRootfs(provisioned.rootfs().toString());
+        provisioned.dockerManifest().ifPresent(m -> config.setDocker(ContainerConfig.Docker.newBuilder().setManifest(m)));
+        provisioned.ephemeralVolumes().forEach(v -> config.addEphemeralVolumes(v.toString()));
+    }
+
+    /** Removes the provisioned root filesystem, after every isolator's cleanup. */
+    private static void destroyRootfs(Container c, List<String> errors) {
+        if (c.provisioner == null) {
+            return;
+        }
+        try {
+            c.provisioner.destroy(c.id);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "Failed to destroy the root filesystem of container "
+                    + ContainerIds.toString(c.id), e);
+            errors.add(e.getMessage());
         }
     }
 
@@ -323,6 +381,7 @@ public final class DefaultContainerizer implements Containerizer {
             ResourceStatistics statistics = sample(c);
             ContainerStatus containerStatus = status(c);
             List<String> errors = cleanup(c);
+            destroyRootfs(c, errors);
             removeRuntimeDir(c);
 
             TaskState state;
@@ -363,6 +422,7 @@ public final class DefaultContainerizer implements Containerizer {
         }
         ContainerStatus containerStatus = ContainerStatus.newBuilder().setContainerId(c.id).build();
         List<String> errors = cleanup(c);
+        destroyRootfs(c, errors);
         removeRuntimeDir(c);
         String full = errors.isEmpty() ? message
                 : message + "; Failed to clean up an isolator when destroying container: " + String.join("; ", errors);
@@ -560,6 +620,7 @@ public final class DefaultContainerizer implements Containerizer {
         final CompletableFuture<FinalStatus> result = new CompletableFuture<>();
         volatile ContainerConfig config;
         volatile LaunchedContainer launched;
+        volatile ImageProvisioner provisioner;
         volatile ResourceStatistics lastStatistics;
         volatile boolean killRequested;
         // guarded by this

@@ -1,21 +1,20 @@
 package corral.agent.launcher;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
 import corral.agent.launcher.linux.LinuxLauncher;
 import corral.agent.launcher.posix.PosixLauncher;
+import corral.isolator.cgroups.CgroupsSettings;
 
 /**
- * Chooses the agent's launcher from {@code --launcher}: the one place that decides it, as Mesos
- * does. {@code posix} is the subprocess launcher (no namespaces, works without root); {@code linux}
- * starts containers in their own namespaces and cgroup under {@code --cgroups_root}; {@code auto}
- * picks {@code linux} where the host allows it (root, a cgroup hierarchy, util-linux), else
- * {@code posix}.
+ * Chooses the agent's launcher, the one place that decides it, as Mesos's {@code --launcher}:
+ * {@code linux} (namespaces, a supervisor as PID 1, cgroup kill) when the agent runs as root,
+ * else {@code posix}.
  */
 public final class Launchers {
 
     private static final System.Logger LOG = System.getLogger(Launchers.class.getName());
-    private static final String LAUNCHER = "corral.agent.launcher";
-    private static final String CGROUPS_ROOT = "corral.cgroups.cgroups_root";
+    private static final String FLAG = "corral.agent.launcher";
 
     private Launchers() {
     }
@@ -23,31 +22,41 @@ public final class Launchers {
     /**
      * @param config the agent's resolved configuration
      * @return the launcher for every container of this agent
-     * @throws IllegalArgumentException naming {@code --launcher} and its value when it cannot be used
+     * @throws ConfigException.BadValue if {@code --launcher} is unknown, or is {@code linux} on a
+     *     host that cannot run it
      */
     public static Launcher select(Config config) {
-        String name = config.hasPath(LAUNCHER) ? config.getString(LAUNCHER) : "auto";
-        String cgroupsRoot = config.hasPath(CGROUPS_ROOT) ? config.getString(CGROUPS_ROOT) : "mesos";
-        switch (name) {
+        String choice = config.getString(FLAG);
+        switch (choice) {
             case "posix":
                 return new PosixLauncher();
             case "linux":
+                if (!LinuxLauncher.available()) {
+                    throw new ConfigException.BadValue(FLAG, "The linux launcher requires root privileges");
+                }
                 try {
-                    return new LinuxLauncher(cgroupsRoot);
+                    return linux(config);
                 } catch (LaunchException e) {
-                    throw new IllegalArgumentException("Failed to create launcher: --launcher=linux: " + e.getMessage(), e);
+                    throw new ConfigException.BadValue(FLAG, e.getMessage());
                 }
             case "auto":
-                if (LinuxLauncher.available()) {
-                    try {
-                        return new LinuxLauncher(cgroupsRoot);
-                    } catch (LaunchException e) {
-                        LOG.log(System.Logger.Level.WARNING, "Using the posix launcher: " + e.getMessage());
-                    }
+                if (!LinuxLauncher.available()) {
+                    return new PosixLauncher();
                 }
-                return new PosixLauncher();
+                try {
+                    return linux(config);
+                } catch (LaunchException e) {
+                    LOG.log(System.Logger.Level.WARNING, "Using the posix launcher: " + e.getMessage());
+                    return new PosixLauncher();
+                }
             default:
-                throw new IllegalArgumentException("Failed to create launcher: Unknown or unsupported launcher: " + name);
+                throw new ConfigException.BadValue(FLAG,
+                        "Unknown launcher '" + choice + "': use auto, linux or posix");
         }
+    }
+
+    private static Launcher linux(Config config) throws LaunchException {
+        String root = CgroupsSettings.from(config).root().replaceAll("^/+|/+$", "");
+        return new LinuxLauncher(root);
     }
 }

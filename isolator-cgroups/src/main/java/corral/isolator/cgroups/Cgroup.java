@@ -28,6 +28,7 @@ import java.util.Set;
 public final class Cgroup {
 
     private static final int SIGKILL = 9;
+    private static final int ENOTEMPTY = 39;
     private static final long SELF = ProcessHandle.current().pid();
     private static final FreezerController FREEZER = new FreezerController();
 
@@ -211,18 +212,23 @@ public final class Cgroup {
      * SIGKILLs every pid in {@code cgroup.procs} and thaws it, so that nothing can fork in between;
      * elsewhere SIGKILLs in a loop. Repeats until {@code cgroup.procs} is empty. A cgroup that does not
      * exist is empty. The calling JVM is never killed: if one of its threads is in the cgroup (a
-     * launcher thread before it forks) it is skipped and the cgroup is not frozen.
+     * launcher thread before it forks) it is skipped and the cgroup is neither frozen nor
+     * {@code cgroup.kill}ed.
      *
      * @param timeout how long to keep trying
      * @throws IOException naming the cgroup and the pids left when they outlive the timeout, or a
      *     {@link NativeException} from the kernel
+     * @throws IllegalStateException for the root cgroup of a hierarchy (every process of the host)
      */
     public void kill(Duration timeout) throws IOException {
+        if (relativePath.isEmpty()) {
+            throw new IllegalStateException("Refusing to kill every process of the hierarchy " + path);
+        }
         long deadline = System.nanoTime() + timeout.toNanos();
         for (Cgroup child : children()) {
             child.kill(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
         }
-        if (hierarchy.version() == CgroupVersion.V2 && !relativePath.isEmpty()) {
+        if (hierarchy.version() == CgroupVersion.V2) {
             killV2(deadline);
             return;
         }
@@ -256,19 +262,24 @@ public final class Cgroup {
         long pause = 1;
         while (true) {
             Set<Long> pids = processes();
-            if (pids.isEmpty() || pids.equals(Set.of(SELF))) {
+            boolean selfInside = pids.remove(SELF);
+            if (pids.isEmpty()) {
                 return;
             }
-            try {
-                write("cgroup.kill", "1");
-            } catch (NativeException e) {
-                if (e.errno().number() != Errno.ENOENT) {
-                    throw e;
-                }
-                for (long pid : pids) { // kernels before 5.14 have no cgroup.kill
-                    if (pid != SELF) {
-                        CgroupFs.kill(pid, SIGKILL);
+            boolean killed = false;
+            if (!selfInside) { // cgroup.kill would take this JVM with it
+                try {
+                    write("cgroup.kill", "1");
+                    killed = true;
+                } catch (NativeException e) {
+                    if (e.errno().number() != Errno.ENOENT) { // kernels before 5.14 have no cgroup.kill
+                        throw e;
                     }
+                }
+            }
+            if (!killed) {
+                for (long pid : pids) {
+                    CgroupFs.kill(pid, SIGKILL);
                 }
             }
             pause = waitFor(deadline, pause, pids);
@@ -299,6 +310,21 @@ public final class Cgroup {
      */
     public void destroy(Duration timeout) throws IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
+        if (!relativePath.isEmpty()) {
+            // the usual case, an empty leaf (its processes are gone already), needs one call
+            try {
+                CgroupFs.rmdir(path);
+                return;
+            } catch (NativeException e) {
+                int errno = e.errno().number();
+                if (errno == Errno.ENOENT) {
+                    return;
+                }
+                if (errno != Errno.EBUSY && errno != ENOTEMPTY) {
+                    throw e;
+                }
+            }
+        }
         kill(timeout);
         remove(deadline);
     }

@@ -131,6 +131,21 @@ public final class Hierarchies {
     }
 
     /**
+     * The hierarchy a launcher keeps each container's processes in, to find and kill them all:
+     * the unified hierarchy on a v2 host, else the v1 freezer hierarchy (as Mesos's Linux launcher),
+     * else the unified hierarchy of a hybrid host.
+     *
+     * @param hierarchyRoot {@code --cgroups_hierarchy}
+     * @return the hierarchy, or empty when neither freezer nor cgroup2 is mounted
+     */
+    public Optional<Hierarchy> forProcessTracking(Path hierarchyRoot) {
+        if (isUnifiedAt(hierarchyRoot)) {
+            return unified();
+        }
+        return v1("freezer").or(this::unified);
+    }
+
+    /**
      * Returns the v1 hierarchy of a controller, mounting it at {@code <hierarchyRoot>/<controller>}
      * first when it is not mounted ({@code mount -t cgroup -o <controller> <controller> <target>}), as
      * Mesos does.
@@ -145,7 +160,8 @@ public final class Hierarchies {
         if (!controller.matches("[a-z_]+")) {
             throw new IllegalArgumentException("Invalid cgroup controller name '" + controller + "'");
         }
-        synchronized (Hierarchies.class) {
+        // another agent (or test JVM) may be mounting it right now: two mounts would stack
+        try (CgroupFs.Lock lock = CgroupFs.flock(hierarchyRoot)) {
             Optional<Hierarchy> existing = detect().v1(controller);
             if (existing.isPresent()) {
                 return existing.get();

@@ -106,6 +106,27 @@ class CgroupTest {
     }
 
     @Test
+    void killNeverTakesTheCallingJvmWithIt() throws Exception {
+        Hierarchy unified = TestCgroups.unified();
+        long self = ProcessHandle.current().pid();
+        String original = TestCgroups.cgroupOf(self, "");
+        Cgroup c = rootIn(unified).child("with-jvm").create();
+        Process a = sleepers.start();
+        c.addProcess(a.pid());
+        c.addProcess(self); // on v2 the whole JVM moves: cgroup.kill here would kill this test
+        try {
+            c.kill(Duration.ofSeconds(10));
+            assertTrue(a.waitFor(5, TimeUnit.SECONDS));
+            assertEquals(Set.of(self), c.processes());
+        } finally {
+            unified.cgroup(original.substring(1)).addProcess(self);
+        }
+        assertEquals(original, TestCgroups.cgroupOf(self, ""));
+        assertThrows(IllegalStateException.class, () -> unified.cgroup("").kill(Duration.ZERO),
+                "never every process of the host");
+    }
+
+    @Test
     void rmdirIsRetriedWhileTheCgroupIsBusy() throws Exception {
         Hierarchy freezer = TestCgroups.v1("freezer");
         Cgroup c = rootIn(freezer).child("busy").create();

@@ -6,7 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import corral.bindings.CgroupFs;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 class HierarchiesTest {
@@ -38,6 +46,8 @@ class HierarchiesTest {
         assertEquals(4, h.all().size(), "the bind mount of a sub-cgroup is not a hierarchy");
         assertFalse(h.isUnifiedAt(Path.of("/sys/fs/cgroup")));
         assertTrue(h.isUnifiedAt(Path.of("/sys/fs/cgroup/unified")));
+        assertEquals(Path.of("/sys/fs/cgroup/freezer"),
+                h.forProcessTracking(Path.of("/sys/fs/cgroup")).orElseThrow().mountPoint());
     }
 
     @Test
@@ -46,6 +56,7 @@ class HierarchiesTest {
         assertEquals(CgroupVersion.V2, h.unified().orElseThrow().version());
         assertTrue(h.isUnifiedAt(Path.of("/sys/fs/cgroup")));
         assertTrue(h.v1("net_cls").isEmpty());
+        assertEquals(h.unified(), h.forProcessTracking(Path.of("/sys/fs/cgroup")));
     }
 
     @Test
@@ -84,5 +95,48 @@ class HierarchiesTest {
         long mounts = Files.readString(Path.of("/proc/self/mountinfo")).lines()
                 .filter(l -> l.contains(" " + netCls.mountPoint() + " ")).count();
         assertEquals(1, mounts);
+    }
+
+    @Test
+    void concurrentMountsOfOneControllerLeaveOneMount() throws Exception {
+        TestCgroups.assumeRoot();
+        // a controller nobody mounts, in a private hierarchy root, so nothing else is disturbed
+        String controller = null;
+        for (String candidate : List.of("net_prio", "perf_event")) {
+            boolean unmounted = Files.readAllLines(Path.of("/proc/cgroups")).stream()
+                    .anyMatch(l -> l.matches(candidate + "\\s+0\\s+\\d+\\s+1"));
+            if (unmounted && Hierarchies.detect().v1(candidate).isEmpty()) {
+                controller = candidate;
+                break;
+            }
+        }
+        Assumptions.assumeTrue(controller != null, "no unmounted v1 controller to try");
+        Path root = Files.createTempDirectory(Path.of("/var/tmp"), "corral-test-");
+        String name = controller;
+        int threads = 8;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        CyclicBarrier start = new CyclicBarrier(threads);
+        try {
+            List<Future<Hierarchy>> mounts = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                mounts.add(pool.submit(() -> {
+                    start.await();
+                    return Hierarchies.mountV1(name, root);
+                }));
+            }
+            for (Future<Hierarchy> m : mounts) {
+                assertEquals(root.resolve(name), m.get().mountPoint());
+            }
+            long count = Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
+                    .filter(l -> l.split(" ")[4].equals(root.resolve(name).toString())).count();
+            assertEquals(1, count, "one mount, none stacked");
+        } finally {
+            pool.shutdown();
+            while (Hierarchies.detect().v1(name).filter(h -> h.mountPoint().startsWith(root)).isPresent()) {
+                CgroupFs.umount2(root.resolve(name), 0);
+            }
+            Files.deleteIfExists(root.resolve(name));
+            Files.delete(root);
+        }
     }
 }

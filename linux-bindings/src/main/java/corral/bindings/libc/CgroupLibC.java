@@ -28,4 +28,6 @@ public interface CgroupLibC {
     int umount2(String target, int flags);
 
     int kill(int pid, int sig);
+
+    int flock(int fd, int operation);
 }

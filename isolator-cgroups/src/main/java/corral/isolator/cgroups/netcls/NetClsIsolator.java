@@ -56,6 +56,11 @@ final class NetClsIsolator implements Isolator {
     }
 
     @Override
+    public boolean supportsStandalone() {
+        return true; // as Mesos's cgroups isolator
+    }
+
+    @Override
     public void recover(List<ContainerState> states, Set<ContainerID> orphans) {
         Set<ContainerID> known = new HashSet<>(orphans);
         for (ContainerState state : states) {

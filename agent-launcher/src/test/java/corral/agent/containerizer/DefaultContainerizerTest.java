@@ -91,6 +91,19 @@ class DefaultContainerizerTest {
     }
 
     @Test
+    void otherSignalsReachTheTaskAndCountAsAKill() throws Exception {
+        containerizer = Fixtures.containerizer(dir);
+        ContainerID id = id("term");
+        containerizer.launch(shell(id, "exec sleep 60"));
+        assertTrue(containerizer.kill(id, 15));
+        FinalStatus status = containerizer.wait(id).orElseThrow().get(30, TimeUnit.SECONDS);
+        assertEquals(TaskState.TASK_KILLED, status.state());
+        assertEquals(Optional.of(15), status.exitStatus());
+        assertEquals(143, status.exitCode());
+        assertFalse(containerizer.kill(id("unknown"), 15));
+    }
+
+    @Test
     void sigkillFromOutsideIsAFailure() throws Exception {
         containerizer = Fixtures.containerizer(dir);
         ContainerID id = id("outside");

@@ -25,12 +25,17 @@ done < "$run/shares"
 mkdir -p /tmp/xfs
 mount -t xfs -o pquota /dev/ubda /tmp/xfs || echo "uml guest: cannot mount /dev/ubda with pquota"
 
+while read -r device options; do
+  mkdir -p "/tmp/xfs-$options"
+  mount -t xfs -o "$options" "$device" "/tmp/xfs-$options" || echo "uml guest: cannot mount $device with $options"
+done < "$run/extra-mounts"
+
 uptime_s > "$run/t_start"
 . "$run/environment"
 sh "$run/command"
 echo $? > "$run/rc"
 uptime_s > "$run/t_end"
 
-umount /tmp/xfs 2>/dev/null
+umount /tmp/xfs /tmp/xfs-* 2>/dev/null
 sync
 poweroff -f -f 2>/dev/null || halt -f

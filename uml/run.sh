@@ -2,11 +2,12 @@
 # Runs one command as root inside a User-Mode Linux guest whose kernel has XFS project quotas
 # (Debian's user-mode-linux package), for tests the host kernel cannot run.
 #
-#   uml/run.sh [-t TIMEOUT_S] [-m MEM] [-x XFS_SIZE] [-i XFS_IMAGE] [-s DIR]... [-l LOG] -- COMMAND [ARGS...]
+#   uml/run.sh [-t TIMEOUT_S] [-m MEM] [-x XFS_SIZE] [-i XFS_IMAGE] [-e OPTIONS]... [-s DIR]... [-l LOG] -- COMMAND [ARGS...]
 #
 # The guest sees the host's / read-only (hostfs), tmpfs on /tmp and /run, the current directory and
 # every -s DIR read-write, and an XFS mounted with pquota on /tmp/xfs (block device /dev/ubda): a
-# fresh sparse image, or -i IMAGE (kept). COMMAND runs in the current directory with JAVA_HOME,
+# fresh sparse image, or -i IMAGE (kept). Each -e OPTIONS adds a fresh XFS mounted with those options
+# (e.g. pqnoenforce) at /tmp/xfs-OPTIONS, on /dev/ubdb, /dev/ubdc... COMMAND runs in the current directory with JAVA_HOME,
 # PATH, LANG, MAVEN_OPTS and JAVA_TOOL_OPTIONS passed through.
 # Exit status: COMMAND's; 124 on timeout; 125 when the guest reported nothing (panic, no UML).
 set -euo pipefail
@@ -14,13 +15,14 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 uml=${UML:-$(command -v linux.uml || true)}
 timeout_s=300 mem=1G xfs_size=512M image= log=/dev/null
-shares=()
-while getopts "t:m:x:i:s:l:" opt; do
+shares=() extras=()
+while getopts "t:m:x:i:e:s:l:" opt; do
   case $opt in
     t) timeout_s=$OPTARG ;;
     m) mem=$OPTARG ;;
     x) xfs_size=$OPTARG ;;
     i) image=$(realpath "$OPTARG") ;;
+    e) extras+=("$OPTARG") ;;
     s) shares+=("$(realpath "$OPTARG")") ;;
     l) log=$OPTARG ;;
     *) sed -n '4,5p' "$0" >&2; exit 2 ;;
@@ -64,9 +66,20 @@ if [ -z "$image" ]; then
   mkfs.xfs -q -f "$image"
 fi
 
+# extra disks: ubd1, ubd2... each with the mount options the guest will use
+disks=(ubd0="$image")
+: > "$run/extra-mounts"
+for i in "${!extras[@]}"; do
+  truncate -s 300M "$run/extra$i.img"
+  mkfs.xfs -q -f "$run/extra$i.img"
+  disks+=("ubd$((i + 1))=$run/extra$i.img")
+  letter=$(printf "\\$(printf '%03o' $((98 + i)))")   # b, c, ...
+  printf '/dev/ubd%s %s\n' "$letter" "${extras[$i]}" >> "$run/extra-mounts"
+done
+
 # UML keeps guest memory in a sparse unlinked file under TMPDIR: put it in the run dir (disk, exec allowed)
 TMPDIR=$run "$uml" mem="$mem" root=/dev/root rootfstype=hostfs rootflags=/ ro \
-  uml_dir="$run" ubd0="$image" init="$here/guest-init.sh" CORRAL_UML_RUN="$run" \
+  uml_dir="$run" "${disks[@]}" init="$here/guest-init.sh" CORRAL_UML_RUN="$run" \
   con=null con0=fd:0,fd:1 quiet < /dev/null > "$run/console" 2>&1 &
 uml_pid=$!
 tail -n +1 -f --pid="$uml_pid" "$run/console" \

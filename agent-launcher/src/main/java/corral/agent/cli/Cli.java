@@ -76,6 +76,12 @@ public final class Cli {
             return USAGE;
         }
         List<String> rest = new ArrayList<>(Arrays.asList(args).subList(1, args.length));
+        int end = rest.indexOf("--") < 0 ? rest.size() : rest.indexOf("--");
+        if (rest.subList(0, end).contains("--help")) {
+            // 'bin/agent run --help': the flags of every command, as 'bin/agent help'
+            rest.remove("--help");
+            command = command("help");
+        }
         if (command.get() instanceof HelpCommand) {
             // 'help FLAG...': the names become trailing arguments
             List<String> names = rest.stream().filter(a -> !a.startsWith("--")).toList();
@@ -97,6 +103,8 @@ public final class Cli {
             Optional<Path> modulesDir = early.config().hasPath("corral.agent.modules_dir")
                     ? Optional.of(Path.of(early.config().getString("corral.agent.modules_dir"))) : Optional.empty();
             IsolatorCatalog catalog = IsolatorCatalog.discover(modulesDir);
+            // first: a refused plugin explains why its flags are unknown
+            catalog.warnings().forEach(w -> err.println("Warning: " + w));
             references.addAll(catalog.pluginReferences());
             FlagRegistry registry = FlagRegistry.of(references);
             FlagLoader loader = new FlagLoader(registry);
@@ -108,7 +116,6 @@ public final class Cli {
                 throw new ConfigurationException(withSelectionProblems(command, e.problems(),
                         loader.peek(args, environment, commandFlags), catalog));
             }
-            catalog.warnings().forEach(w -> err.println("Warning: " + w));
             flags.warnings().forEach(w -> err.println("Warning: " + w));
             return command.run(new AgentInvocation(flags, registry, catalog, commands, out, err));
         } catch (ConfigurationException e) {
@@ -116,6 +123,10 @@ public final class Cli {
             return command.name().equals("run") ? USAGE : INVALID;
         } catch (StartupException e) {
             e.problems().forEach(err::println);
+            return INVALID;
+        } catch (com.typesafe.config.ConfigException e) {
+            // a module's own reference.conf is broken: name it, as any other configuration problem
+            err.println(e.getMessage());
             return INVALID;
         }
     }

@@ -58,7 +58,11 @@ final class HelpCommand extends BuiltinCommand {
         out.println("from the HOCON file of --config; the command line wins over the environment, which wins over");
         out.println("the file, which wins over the defaults below.");
         String module = null;
-        for (Flag flag : invocation.registry().flags()) {
+        String agent = HelpCommand.class.getModule().getName();
+        // the agent's own flags first, then each module's; within a module, in declaration order
+        List<Flag> flags = invocation.registry().flags().stream().sorted(java.util.Comparator
+                .comparing((Flag f) -> !f.module().equals(agent)).thenComparing(Flag::module)).toList();
+        for (Flag flag : flags) {
             if (!flag.module().equals(module)) {
                 module = flag.module();
                 out.println();

@@ -1,6 +1,7 @@
 package corral.agent.cli;
 
 import corral.agent.discovery.DiscoveredIsolator;
+import corral.agent.discovery.IsolationSelector;
 import corral.agent.discovery.IsolatorCatalog;
 import corral.agent.discovery.IsolatorPlanner;
 import corral.isolator.spi.Creation;
@@ -68,7 +69,7 @@ final class IsolatorsCommand extends BuiltinCommand {
         IsolatorPlanner planner = invocation.planner();
         List<String> isolation = planner.select().isolation();
         List<Row> rows = new ArrayList<>();
-        for (DiscoveredIsolator i : catalog.isolators()) {
+        for (DiscoveredIsolator i : catalog.isolators().stream().sorted(IsolationSelector.listingOrder()).toList()) {
             String duplicate = catalog.duplicates().get(i.id());
             Optional<String> reason;
             if (duplicate != null) {

@@ -138,6 +138,17 @@ public final class IsolationSelector {
         return new Selection(isolation, selected, warnings, problems);
     }
 
+    /**
+     * @return the order isolators are listed in: built-ins in Mesos's table order (others after them),
+     *     then plugins; ties by id
+     */
+    public static Comparator<DiscoveredIsolator> listingOrder() {
+        return Comparator.comparingInt((DiscoveredIsolator i) -> i.origin() == Origin.PLUGIN ? 2
+                : tableIndex(i.id()) >= 0 ? 0 : 1)
+                .thenComparingInt(i -> tableIndex(i.id()))
+                .thenComparing(DiscoveredIsolator::id);
+    }
+
     private static void checkImageProviders(String providers, Set<String> names, AgentSettings settings,
             List<String> problems) {
         boolean docker = false;

@@ -140,6 +140,10 @@ class CliIT {
                 one.toString());
         assertFalse(one.out().contains("--work_dir"), one.toString());
 
+        Agent.Result asFlag = Agent.run("validate", "--help");
+        assertEquals(0, asFlag.exit(), asFlag.toString());
+        assertEquals(all.out(), asFlag.out());
+
         Agent.Result unknown = Agent.run("help", "nope");
         assertEquals(1, unknown.exit(), unknown.toString());
         assertTrue(unknown.err().contains("Unknown flag 'nope'"), unknown.toString());

@@ -263,8 +263,7 @@ public final class XfsIsolator implements Isolator {
         if (info == null) {
             return;
         }
-        info.limitation.cancel(false);
-        release(info.sandbox, info.ephemeral, info.projectId);
+        release(info.sandbox, info.ephemeral, info.projectId); // the watch stays pending: the container is gone
     }
 
     // --- quotas ---------------------------------------------------------------------------------

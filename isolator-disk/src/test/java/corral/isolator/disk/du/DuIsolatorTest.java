@@ -291,7 +291,7 @@ class DuIsolatorTest {
         isolator.isolate(id("stop"), 1);
         await("sampling", Duration.ofSeconds(10), () -> isolator.samplesTaken() >= 2);
         isolator.cleanup(id("stop"));
-        Thread.sleep(500); // a du already running may finish
+        Thread.sleep(1500); // a du already running is killed; its sample is counted, and discarded
         long after = isolator.samplesTaken();
         Thread.sleep(2500);
         assertEquals(after, isolator.samplesTaken(), "no du after cleanup");

@@ -46,10 +46,11 @@ public final class XfsQuotaGuest {
     }
 
     /** The scenario names, in order; the host test expects each of them. */
-    static final List<String> SCENARIOS = List.of("creationOnAProjectQuotaXfs", "rangeErrorsRefuseCreation",
+    static final List<String> SCENARIOS = List.of("creationOnAProjectQuotaXfs", "rangeErrorsAndNonRootRefuseCreation",
             "accountingMeasuresWithoutLimiting", "passiveLimitFailsWritesWithEnospcAndLeavesTheWriterAlive",
             "killModeLetsWritesIntoTheHeadroomThenReportsTheLimitation", "idsAreReleasedAtCleanupAndReusedClean",
-            "recoveryRelearnsIdsAndReleasesThoseOfGoneContainers");
+            "recoveryRelearnsIdsAndReleasesThoseOfGoneContainers",
+            "pqnoenforceGetsEnforcementSwitchedOnAndUserQuotaAloneIsRefused");
 
     public static void main(String[] args) throws Exception {
         Path results = Path.of(args[0]);
@@ -62,6 +63,7 @@ public final class XfsQuotaGuest {
         scenarios.put(SCENARIOS.get(4), XfsQuotaGuest::killMode);
         scenarios.put(SCENARIOS.get(5), XfsQuotaGuest::releaseAndReuse);
         scenarios.put(SCENARIOS.get(6), XfsQuotaGuest::recovery);
+        scenarios.put(SCENARIOS.get(7), XfsQuotaGuest::otherMountOptions);
         int failed = 0;
         try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(results, StandardCharsets.UTF_8), true)) {
             for (Map.Entry<String, Scenario> s : scenarios.entrySet()) {
@@ -105,6 +107,13 @@ public final class XfsQuotaGuest {
             Creation creation = new XfsProvider().create(TestContext.of(work,
                     Map.of("corral.disk.xfs_project_range", c[0]), "disk/xfs"));
             equal(c[1], creation.unavailableReason().orElse("ready"));
+        }
+        System.setProperty("corral.test.uid", "1000"); // the test kit's stand-in for a non-root agent
+        try {
+            Creation notRoot = new XfsProvider().create(TestContext.of(work, Map.of(), "disk/xfs"));
+            equal("The XFS disk isolator requires running as root.", notRoot.unavailableReason().orElse("ready"));
+        } finally {
+            System.clearProperty("corral.test.uid");
         }
     }
 
@@ -261,6 +270,21 @@ public final class XfsQuotaGuest {
         second.cleanup(next);
         equal(5001L, second.projectIdsFree());
         second.shutdown();
+    }
+
+    /** uml/run.sh -e pqnoenforce -e uquota mounts these at /tmp/xfs-OPTIONS. */
+    private static void otherMountOptions() throws Exception {
+        Path pqnoenforce = Path.of("/tmp/xfs-pqnoenforce");
+        String device = Quota.deviceOf(pqnoenforce);
+        check((Quota.status(device) & Quota.FS_QUOTA_PDQ_ENFD) == 0, "pqnoenforce starts unenforced");
+        Creation c = new XfsProvider().create(TestContext.of(pqnoenforce.resolve("agent"), Map.of(), "disk/xfs"));
+        check(c.isolator().isPresent(), "pqnoenforce: " + c);
+        check((Quota.status(device) & Quota.FS_QUOTA_PDQ_ENFD) != 0, "enforcement was switched on");
+        ((XfsIsolator) c.isolator().get()).shutdown();
+
+        Path work = Path.of("/tmp/xfs-uquota/agent");
+        Creation u = new XfsProvider().create(TestContext.of(work, Map.of(), "disk/xfs"));
+        equal("XFS project quotas are not enabled on '" + work + "'", u.unavailableReason().orElse("ready"));
     }
 
     // --- helpers --------------------------------------------------------------------------------

@@ -49,7 +49,7 @@ class XfsQuotaUmlTest {
         Path resultsFile = runDir.resolve("results.txt");
         String java = ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java");
         List<String> argv = new ArrayList<>(List.of(script.toString(), "-t", String.valueOf(TIMEOUT_S),
-                "-l", runDir.resolve("console.log").toString(), "--",
+                "-l", runDir.resolve("console.log").toString(), "-e", "pqnoenforce", "-e", "uquota", "--",
                 java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m",
                 "-cp", classPath(), XfsQuotaGuest.class.getName(), resultsFile.toString(), "/tmp/xfs"));
         Process uml = new ProcessBuilder(argv).directory(runDir.toFile()).redirectErrorStream(true)

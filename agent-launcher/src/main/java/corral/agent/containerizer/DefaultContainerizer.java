@@ -44,7 +44,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.stream.Stream;
 
 /**
@@ -67,11 +66,12 @@ public final class DefaultContainerizer implements Containerizer {
     private final ImageProvisioners images;
     private final Checkpointer checkpointer;
     private final ConcurrentMap<ContainerID, Container> containers = new ConcurrentHashMap<>();
-    private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "corral-containerizer");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService workers = new java.util.concurrent.ThreadPoolExecutor(0, Integer.MAX_VALUE, 1,
+            java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.SynchronousQueue<>(), r -> {
+                Thread t = new Thread(r, "corral-containerizer");
+                t.setDaemon(true);
+                return t;
+            });
 
     /**
      * @param settings the containerizer's settings

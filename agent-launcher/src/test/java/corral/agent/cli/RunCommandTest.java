@@ -80,6 +80,25 @@ class RunCommandTest {
     }
 
     @Test
+    void echoHelloWithThePosixLauncher() {
+        String before = System.getProperty("corral.test.launcher");
+        System.setProperty("corral.test.launcher", "posix");
+        try {
+            TestInvocation invocation = new TestInvocation(dir, posix(), Map.of(), List.of("echo", "hello"));
+            assertEquals(0, new RunCommand().run(invocation));
+            assertEquals("hello\n", invocation.outText());
+            TestInvocation killed = new TestInvocation(dir, posix(), Map.of("command", List.of("kill -9 $$")), List.of());
+            assertEquals(137, new RunCommand().run(killed));
+        } finally {
+            if (before == null) {
+                System.clearProperty("corral.test.launcher");
+            } else {
+                System.setProperty("corral.test.launcher", before);
+            }
+        }
+    }
+
+    @Test
     void exitCodeAndStderrArePropagated() throws Exception {
         Path statusFile = dir.resolve("status.json");
         TestInvocation invocation = new TestInvocation(dir, posix(),

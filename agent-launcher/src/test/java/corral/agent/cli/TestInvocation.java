@@ -33,7 +33,8 @@ final class TestInvocation implements Invocation {
         this.config = ConfigFactory.parseMap(Map.of(
                         "corral.agent.work_dir", dir.resolve("work").toString(),
                         "corral.agent.runtime_dir", dir.resolve("run").toString(),
-                        "corral.agent.executor_shutdown_grace_period", "1secs"))
+                        "corral.agent.executor_shutdown_grace_period", "1secs",
+                        "corral.agent.launcher", System.getProperty("corral.test.launcher", "auto")))
                 .withFallback(ConfigFactory.defaultReference()).resolve();
         this.flags = flags;
         this.trailing = trailing;

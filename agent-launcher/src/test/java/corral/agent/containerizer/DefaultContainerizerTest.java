@@ -91,6 +91,19 @@ class DefaultContainerizerTest {
     }
 
     @Test
+    void otherSignalsReachTheTaskAndCountAsAKill() throws Exception {
+        containerizer = Fixtures.containerizer(dir);
+        ContainerID id = id("term");
+        containerizer.launch(shell(id, "exec sleep 60"));
+        assertTrue(containerizer.kill(id, 15));
+        FinalStatus status = containerizer.wait(id).orElseThrow().get(30, TimeUnit.SECONDS);
+        assertEquals(TaskState.TASK_KILLED, status.state());
+        assertEquals(Optional.of(15), status.exitStatus());
+        assertEquals(143, status.exitCode());
+        assertFalse(containerizer.kill(id("unknown"), 15));
+    }
+
+    @Test
     void sigkillFromOutsideIsAFailure() throws Exception {
         containerizer = Fixtures.containerizer(dir);
         ContainerID id = id("outside");
@@ -107,7 +120,7 @@ class DefaultContainerizerTest {
         containerizer = Fixtures.containerizer(dir);
         ContainerID id = id("destroy");
         // a child that ignores nothing, and a parent that traps TERM and exits 7
-        containerizer.launch(shell(id, "sleep 60 & echo $! > child; trap 'exit 7' TERM; while :; do sleep 0.05; done"));
+        containerizer.launch(shell(id, "trap 'exit 7' TERM; sleep 60 & echo $! > child; while :; do sleep 0.05; done"));
         Path childFile = dir.resolve("work/sandboxes").resolve(id.getValue()).resolve("child");
         for (int i = 0; i < 200 && !Files.exists(childFile); i++) {
             Thread.sleep(10);

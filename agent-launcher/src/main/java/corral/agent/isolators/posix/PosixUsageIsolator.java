@@ -9,9 +9,11 @@ import corral.isolator.spi.mesos.Value;
 import corral.isolator.spi.mesos.slave.ContainerConfig;
 import corral.isolator.spi.mesos.slave.ContainerLaunchInfo;
 import corral.isolator.spi.mesos.slave.ContainerLimitation;
+import corral.isolator.spi.mesos.slave.ContainerState;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -39,6 +41,16 @@ final class PosixUsageIsolator implements Isolator {
         volatile long pid = -1;
         volatile long startTicks;
         volatile ProcessTree.Usage last;
+    }
+
+    @Override
+    public void recover(List<ContainerState> states, Set<ContainerID> orphans) {
+        for (ContainerState state : states) {
+            Tracked tracked = new Tracked();
+            tracked.startTicks = ProcessTree.stat(state.getPid()).map(ProcessTree.Stat::startTicks).orElse(-1L);
+            tracked.pid = state.getPid();
+            containers.put(state.getContainerId(), tracked);
+        }
     }
 
     @Override

@@ -72,6 +72,29 @@ final class ProcessTree {
      * @return the summed figures of the root and all its descendants, or empty when the root is gone
      */
     static Optional<Usage> usage(long root, long startTicks) {
+        // a full /proc scan costs milliseconds (tens under load): skip it when the root is gone
+        Optional<Stat> first = stat(root);
+        if (first.isEmpty() || first.get().startTicks() != startTicks) {
+            return Optional.empty();
+        }
+        Cached cached = last;
+        if (cached != null && cached.root() == root && cached.startTicks() == startTicks
+                && System.nanoTime() - cached.nanos() < REUSE_NANOS) {
+            return Optional.of(cached.usage()); // posix/cpu and posix/mem ask one right after the other
+        }
+        Optional<Usage> usage = scan(root, startTicks);
+        usage.ifPresent(u -> last = new Cached(root, startTicks, System.nanoTime(), u));
+        return usage;
+    }
+
+    /** How long one scan's figures are reused for the same tree. */
+    private static final long REUSE_NANOS = 100_000_000;
+    private static volatile Cached last;
+
+    private record Cached(long root, long startTicks, long nanos, Usage usage) {
+    }
+
+    private static Optional<Usage> scan(long root, long startTicks) {
         Map<Long, List<Stat>> children = new HashMap<>();
         Stat rootStat = null;
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(PROC, "[0-9]*")) {

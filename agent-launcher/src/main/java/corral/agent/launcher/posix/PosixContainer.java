@@ -6,7 +6,9 @@ import java.io.OutputStream;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A container started by {@link PosixLauncher}: a session led by the task's process.
@@ -18,12 +20,15 @@ import java.util.concurrent.Executors;
  */
 final class PosixContainer implements LaunchedContainer {
 
-    private static final ExecutorService REAPERS = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "corral-posix-reaper");
-        t.setDaemon(true);
-        return t;
-    });
+    // idle reapers end after a second: an agent with no container keeps no thread for it
+    private static final ExecutorService REAPERS = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 1, TimeUnit.SECONDS,
+            new SynchronousQueue<>(), r -> {
+                Thread t = new Thread(r, "corral-posix-reaper");
+                t.setDaemon(true);
+                return t;
+            });
     private static final long KILL_RETRY_MILLIS = 20;
+    private static final long GRACE_POLL_MILLIS = 100;
     private static final long KILL_TIMEOUT_MILLIS = 30_000;
 
     private final Process process;
@@ -107,8 +112,16 @@ final class PosixContainer implements LaunchedContainer {
             if (!grace.isZero() && !grace.isNegative()) {
                 killer.signalAll(pid, Signals.SIGTERM);
                 long deadline = System.nanoTime() + grace.toNanos();
-                while (System.nanoTime() < deadline && (process.isAlive() || killer.anyAlive(pid))) {
-                    pause(KILL_RETRY_MILLIS);
+                try {
+                    process.onExit().get(grace.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+                } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                    // still running after the grace period: killed below
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                // a /proc scan is costly: look for stragglers of the session only now and then
+                while (System.nanoTime() < deadline && killer.anyAlive(pid)) {
+                    pause(GRACE_POLL_MILLIS);
                 }
             }
             killRemaining();

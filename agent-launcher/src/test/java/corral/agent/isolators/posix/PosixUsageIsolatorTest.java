@@ -74,6 +74,25 @@ class PosixUsageIsolatorTest {
     }
 
     @Test
+    void recoveredContainersAreMeasured() throws Exception {
+        var isolator = new PosixMemProvider().create(null).isolator().orElseThrow();
+        Process sleeper = new ProcessBuilder("sleep", "60").start();
+        try {
+            ContainerID id = ContainerID.newBuilder().setValue("recovered").build();
+            isolator.recover(List.of(corral.isolator.spi.mesos.slave.ContainerState.newBuilder().setContainerId(id)
+                    .setPid(sleeper.pid()).setDirectory("/tmp").build()), java.util.Set.of());
+            ResourceStatistics.Builder usage = ResourceStatistics.newBuilder();
+            isolator.usage(id, usage);
+            assertEquals(1, usage.getProcesses());
+            assertTrue(usage.getMemRssBytes() > 0);
+            isolator.watch(id); // known now: no "Unknown container"
+            isolator.cleanup(id);
+        } finally {
+            sleeper.destroyForcibly().waitFor();
+        }
+    }
+
+    @Test
     void messagesAreMesoss() {
         var isolator = new PosixCpuProvider().create(null).isolator().orElseThrow();
         ContainerID id = ContainerID.newBuilder().setValue("c1").build();

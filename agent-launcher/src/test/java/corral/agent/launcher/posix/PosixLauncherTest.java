@@ -82,10 +82,13 @@ class PosixLauncherTest {
     }
 
     @Test
-    void destroyWithoutGraceKillsAtOnce() throws Exception {
+    void destroyKillsWhatIgnoresSigtermAfterTheGracePeriod() throws Exception {
         LaunchedContainer c = new PosixLauncher().launch(spec(ContainerLaunchInfo.getDefaultInstance(),
-                "/bin/sh", "-c", "trap '' TERM; sleep 60"));
+                "/bin/sh", "-c", "trap '' TERM; touch trapped; sleep 60"));
         c.start();
+        for (int i = 0; i < 500 && !Files.exists(sandbox.resolve("trapped")); i++) {
+            Thread.sleep(10);
+        }
         long started = System.nanoTime();
         c.destroy(Duration.ofMillis(300));
         assertTrue(System.nanoTime() - started >= TimeUnit.MILLISECONDS.toNanos(300), "waited the grace period");

@@ -11,7 +11,7 @@ import java.nio.file.Path;
  *   <li>{@code config}: the {@code ContainerConfig} the isolators were prepared with, binary protobuf;
  *   <li>{@code launch_info}: the merged {@code ContainerLaunchInfo}, binary protobuf;
  *   <li>{@code pid}: {@code "<pid> <start time>"} of the container's first process;
- *   <li>{@code status}: the raw wait status of the task, written by the container's first process
+ *   <li>{@code status}: the task's exit status as the shell sees it ({@code $?}), written by the container's first process
  *       itself when the task ends, so that it survives the agent;
  *   <li>{@code termination}: the final status once the agent saw the end (a {@code WaitContainer}
  *       response, binary protobuf).
@@ -54,7 +54,7 @@ public record CheckpointLayout(Path runtimeDir) {
 
     /**
      * @param containerId a container
-     * @return where its first process records the task's raw wait status ({@code LaunchSpec.exitStatusFile})
+     * @return where its first process records the task's exit status (the shell's {@code $?}) ({@code LaunchSpec.exitStatusFile})
      */
     public Path exitStatusFile(ContainerID containerId) {
         return containerDir(containerId).resolve(STATUS);

@@ -119,14 +119,16 @@ public final class CheckpointScan {
     }
 
     /**
-     * Reads the task's exit status as the container's first process records it: the raw wait
-     * status, as {@code waitpid} gives it ({@code code << 8}, or the signal number).
+     * Reads the task's exit status as the container's first process records it: the shell's
+     * {@code $?} (the exit code, or 128+N for death by signal N; see the Linux launcher's
+     * {@code Supervisor}), returned as the wait status a live agent sees from that init
+     * ({@code $? << 8}), so that a recovered container reports what a watched one would.
      *
      * @param statusFile a container's {@code status} file
      * @return the wait status, or empty when the file is absent or empty (the container's first
      *     process was killed before it could write it)
      * @throws IOException when the file cannot be read
-     * @throws IllegalArgumentException when the file does not hold a wait status
+     * @throws IllegalArgumentException when the file does not hold an exit status
      */
     public static Optional<Integer> readExitStatus(Path statusFile) throws IOException {
         if (!Files.exists(statusFile)) {
@@ -137,13 +139,13 @@ public final class CheckpointScan {
             return Optional.empty();
         }
         try {
-            int status = Integer.parseInt(text);
-            if (status < 0 || status > 0xffff) {
-                throw new IllegalArgumentException(statusFile + " holds '" + text + "', not a wait status");
+            int code = Integer.parseInt(text);
+            if (code < 0 || code > 255) {
+                throw new IllegalArgumentException(statusFile + " holds '" + text + "', not an exit status");
             }
-            return Optional.of(status);
+            return Optional.of(code << 8);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(statusFile + " holds '" + text + "', not a wait status", e);
+            throw new IllegalArgumentException(statusFile + " holds '" + text + "', not an exit status", e);
         }
     }
 

@@ -34,7 +34,7 @@ public final class Checkpointer {
 
     /**
      * @param containerId a container
-     * @return where its first process records the task's raw wait status
+     * @return where its first process records the task's exit status (the shell's {@code $?})
      */
     public Path exitStatusFile(ContainerID containerId) {
         return layout.exitStatusFile(containerId);

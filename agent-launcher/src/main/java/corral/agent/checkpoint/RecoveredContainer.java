@@ -18,7 +18,7 @@ import java.util.Optional;
  * @param config the config its isolators were prepared with (present unless {@code TERMINATED})
  * @param launchInfo the merged launch info, when it was checkpointed
  * @param process its first process (present unless {@code TERMINATED})
- * @param exitStatus for {@code EXITED}: the task's raw wait status from the status file, when the
+ * @param exitStatus for {@code EXITED}: the task's wait status from the status file, when the
  *     container's first process wrote one
  * @param termination for {@code TERMINATED}: the final status the agent had already reported
  */

@@ -1,5 +1,6 @@
 package corral.agent.http;
 
+import corral.isolator.spi.MesosJson;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayOutputStream;
@@ -159,12 +160,12 @@ public final class AgentHttpServer implements AutoCloseable {
         }
         Reply reply = switch (path) {
             case "/health" -> Reply.empty(200);
-            case "/state" -> Reply.json(Json.write(read.state()));
-            case "/monitor/statistics" -> Reply.json(Json.write(read.statistics()));
-            case "/containers" -> Reply.json(Json.write(read.containersJson(query(exchange.getRequestURI()))));
-            case "/flags" -> Reply.json(Json.write(read.flags()));
-            case "/version" -> Reply.json(Json.write(read.version()));
-            case "/metrics/snapshot" -> Reply.json(Json.write(read.metricsSnapshot()));
+            case "/state" -> Reply.json(MesosJson.write(read.state()));
+            case "/monitor/statistics" -> Reply.json(MesosJson.write(read.statistics()));
+            case "/containers" -> Reply.json(MesosJson.write(read.containersJson(query(exchange.getRequestURI()))));
+            case "/flags" -> Reply.json(MesosJson.write(read.flags()));
+            case "/version" -> Reply.json(MesosJson.write(read.version()));
+            case "/metrics/snapshot" -> Reply.json(MesosJson.write(read.metricsSnapshot()));
             case "/metrics" -> new Reply(200, "text/plain; version=0.0.4; charset=utf-8",
                     read.prometheus().getBytes(StandardCharsets.UTF_8), Map.of());
             default -> throw new HttpError(404, "No endpoint " + path);

@@ -1,5 +1,6 @@
 package corral.agent.http;
 
+import corral.isolator.spi.MesosJson;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.Struct;
@@ -253,6 +254,6 @@ final class OperatorApi {
         if (type == MediaType.PROTOBUF) {
             return new Reply(200, MediaType.PROTOBUF.value, response.toByteArray(), Map.of());
         }
-        return Reply.json(Json.write(response));
+        return Reply.json(MesosJson.write(response));
     }
 }

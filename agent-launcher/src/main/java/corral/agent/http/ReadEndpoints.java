@@ -1,5 +1,6 @@
 package corral.agent.http;
 
+import corral.isolator.spi.MesosJson;
 import corral.agent.containerizer.FinalStatus;
 import corral.agent.http.v1.Response;
 import corral.isolator.spi.mesos.ContainerStatus;
@@ -28,7 +29,7 @@ final class ReadEndpoints {
     /** @return {@code GET /state} */
     Map<String, Object> state() {
         Agent.AgentInfo info = agent.info();
-        Map<String, Object> state = Json.object();
+        Map<String, Object> state = new LinkedHashMap<>();
         state.put("version", info.version().getVersion());
         if (info.version().hasBuildDate()) {
             state.put("build_date", info.version().getBuildDate());
@@ -45,8 +46,8 @@ final class ReadEndpoints {
                 + info.flags().getOrDefault("port", "5051"));
         state.put("hostname", info.hostname());
         state.put("capabilities", List.of());
-        state.put("resources", Json.object());
-        state.put("attributes", Json.object());
+        state.put("resources", new LinkedHashMap<>());
+        state.put("attributes", new LinkedHashMap<>());
         state.put("flags", new TreeMap<>(info.flags()));
 
         // framework id -> executor id -> container; running ones under executors, ended ones under completed_executors
@@ -56,7 +57,7 @@ final class ReadEndpoints {
                 continue;
             }
             Map<String, Object> framework = frameworks.computeIfAbsent(e.frameworkId(), id -> {
-                Map<String, Object> f = Json.object();
+                Map<String, Object> f = new LinkedHashMap<>();
                 f.put("id", id);
                 f.put("name", id);
                 f.put("user", "root");
@@ -68,7 +69,7 @@ final class ReadEndpoints {
             });
             Optional<FinalStatus> done = e.finalStatus();
             Map<String, Object> task = task(e, done);
-            Map<String, Object> executor = Json.object();
+            Map<String, Object> executor = new LinkedHashMap<>();
             executor.put("id", e.executorId());
             executor.put("name", e.executorId());
             executor.put("source", e.taskId());
@@ -90,7 +91,7 @@ final class ReadEndpoints {
     }
 
     private Map<String, Object> task(Agent.Entry e, Optional<FinalStatus> done) {
-        Map<String, Object> task = Json.object();
+        Map<String, Object> task = new LinkedHashMap<>();
         task.put("id", e.taskId());
         task.put("name", e.taskId());
         task.put("framework_id", e.frameworkId());
@@ -103,7 +104,7 @@ final class ReadEndpoints {
         task.put("role", "*");
         List<Object> list = new ArrayList<>();
         for (Agent.StatusEntry s : statuses) {
-            Map<String, Object> status = Json.object();
+            Map<String, Object> status = new LinkedHashMap<>();
             status.put("state", s.state().name());
             status.put("timestamp", s.timestamp());
             status.put("container_status", stateContainerStatus(s.containerStatus()));
@@ -118,7 +119,7 @@ final class ReadEndpoints {
 
     /** {@code /state} shows only container_id, network_infos and cgroup_info of a container status, as Mesos. */
     private static Map<String, Object> stateContainerStatus(ContainerStatus status) {
-        Map<String, Object> out = Json.object();
+        Map<String, Object> out = new LinkedHashMap<>();
         out.put("container_id", status.getContainerId());
         if (status.getNetworkInfosCount() > 0) {
             out.put("network_infos", status.getNetworkInfosList());
@@ -204,7 +205,7 @@ final class ReadEndpoints {
     }
 
     private static Map<String, Object> identity(Agent.Entry e) {
-        Map<String, Object> entry = Json.object();
+        Map<String, Object> entry = new LinkedHashMap<>();
         entry.put("framework_id", e.frameworkId());
         entry.put("executor_id", e.executorId());
         entry.put("executor_name", e.executorId());
@@ -240,7 +241,7 @@ final class ReadEndpoints {
 
     /** @return {@code GET /version}: Mesos's VersionInfo JSON */
     Map<String, Object> version() {
-        Map<String, Object> v = Json.object();
+        Map<String, Object> v = new LinkedHashMap<>();
         var info = agent.info().version();
         v.put("version", info.getVersion());
         if (info.hasBuildDate()) {
@@ -257,7 +258,7 @@ final class ReadEndpoints {
 
     /** @return {@code GET /flags} */
     Map<String, Object> flags() {
-        Map<String, Object> out = Json.object();
+        Map<String, Object> out = new LinkedHashMap<>();
         out.put("flags", new TreeMap<>(agent.info().flags()));
         return out;
     }

@@ -129,10 +129,10 @@ class RecoveryTest {
         checkpointer.config(id("running"), config("running"));
         checkpointer.pid(id("running"), running.pid());
 
-        // the container's first process records the task's raw wait status (exit 3 => 3 << 8) and ends
+        // the container's first process records the task's exit status as the shell sees it (exit 3 => "3") and ends
         Path status = layout.exitStatusFile(id("exited"));
         Files.createDirectories(status.getParent());
-        Process exited = start("sh", "-c", "sleep 0.5; echo 768 > " + status);
+        Process exited = start("sh", "-c", "sleep 0.5; echo 3 > " + status);
         checkpointer.config(id("exited"), config("exited"));
         checkpointer.pid(id("exited"), exited.pid());
         assertTrue(exited.waitFor(10, TimeUnit.SECONDS));
@@ -262,13 +262,13 @@ class RecoveryTest {
     @Test
     void adoptedContainerIsWaitableAndKillableAndReportsTheRecordedStatus() throws Exception {
         Path status = tmp.resolve("status");
-        Process p = start("sh", "-c", "trap 'echo 15 > " + status + "; exit 143' TERM; while :; do sleep 0.1; done");
+        Process p = start("sh", "-c", "trap 'echo 143 > " + status + "; exit 143' TERM; while :; do sleep 0.1; done");
         ProcessIdentity identity = ProcessIdentity.of(p.pid()).orElseThrow();
         AdoptedContainer adopted = AdoptedContainer.adopt(identity, status);
         Thread.sleep(300);
         assertFalse(adopted.exit().isDone());
         adopted.signal(Signals.SIGTERM);
-        assertEquals(15, adopted.exit().get(10, TimeUnit.SECONDS), "killed by SIGTERM, as recorded");
+        assertEquals(143 << 8, adopted.exit().get(10, TimeUnit.SECONDS), "ended by SIGTERM (128+15), as recorded");
 
         Process q = start("sleep", "30");
         AdoptedContainer killed = AdoptedContainer.adopt(ProcessIdentity.of(q.pid()).orElseThrow(), tmp.resolve("none"));

@@ -2,17 +2,16 @@ package corral.isolator.spi;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
+import com.google.protobuf.MessageOrBuilder;
 import com.google.protobuf.util.JsonFormat;
 
 /**
- * Protobuf messages as Mesos writes them in JSON: original snake_case field names, enums by name.
- * Thread-safe.
+ * Protobuf messages (and documents around them) as Mesos writes them in JSON: original snake_case
+ * field names, enums by name, 64-bit integers as numbers. Parsing accepts snake_case and lowerCamel
+ * names. Thread-safe.
  */
 public final class MesosJson {
 
-    private static final JsonFormat.Printer PRINTER =
-            JsonFormat.printer().preservingProtoFieldNames().omittingInsignificantWhitespace();
-    private static final JsonFormat.Printer PRETTY = JsonFormat.printer().preservingProtoFieldNames();
     private static final JsonFormat.Parser PARSER = JsonFormat.parser();
 
     private MesosJson() {
@@ -20,26 +19,22 @@ public final class MesosJson {
 
     /**
      * @param message any message, complete or not
-     * @return its JSON on one line
+     * @return its JSON on one line, as Mesos writes it: 64-bit integers as numbers, whole doubles
+     *     without a fraction, enums by name, bytes in base64, unset fields left out
      */
-    public static String print(com.google.protobuf.MessageOrBuilder message) {
-        try {
-            return PRINTER.print(message);
-        } catch (InvalidProtocolBufferException e) {
-            throw new IllegalArgumentException("cannot print " + message.getClass().getSimpleName() + ": " + e.getMessage(), e);
-        }
+    public static String print(MessageOrBuilder message) {
+        return MesosJsonWriter.write(message);
     }
 
     /**
-     * @param message any message, complete or not
-     * @return its JSON, indented for people
+     * Writes a JSON document built from plain values, in Mesos's conventions.
+     *
+     * @param value a {@code Map} (insertion order is kept), {@code Collection}, {@code String},
+     *     {@code Number}, {@code Boolean}, protobuf message or {@code null}, nested freely
+     * @return its JSON on one line
      */
-    public static String printPretty(com.google.protobuf.MessageOrBuilder message) {
-        try {
-            return PRETTY.print(message);
-        } catch (InvalidProtocolBufferException e) {
-            throw new IllegalArgumentException("cannot print " + message.getClass().getSimpleName() + ": " + e.getMessage(), e);
-        }
+    public static String write(Object value) {
+        return MesosJsonWriter.write(value);
     }
 
     /**

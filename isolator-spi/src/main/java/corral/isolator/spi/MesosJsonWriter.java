@@ -1,4 +1,4 @@
-package corral.agent.http;
+package corral.isolator.spi;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Descriptors.EnumValueDescriptor;
@@ -6,30 +6,20 @@ import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.MessageOrBuilder;
 import java.util.Base64;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Writes JSON as Mesos does: maps, lists, strings, numbers, booleans, {@code null}, and protobuf
- * messages with their original snake_case field names, enums by name, 64-bit integers as JSON numbers
- * (Mesos clients read them as numbers, unlike proto3 JSON's strings), bytes in base64.
+ * The JSON writer behind {@link MesosJson}: maps, lists, strings, numbers, booleans, {@code null},
+ * and protobuf messages with their original snake_case field names, enums by name, 64-bit integers
+ * as JSON numbers (Mesos clients read them as numbers, unlike proto3 JSON's strings), bytes in base64.
  */
-public final class Json {
+final class MesosJsonWriter {
 
-    private Json() {
+    private MesosJsonWriter() {
     }
 
-    /** @return a new insertion-ordered JSON object */
-    public static Map<String, Object> object() {
-        return new LinkedHashMap<>();
-    }
-
-    /**
-     * @param value a map, collection, string, number, boolean, protobuf message or {@code null}
-     * @return its JSON text
-     */
-    public static String write(Object value) {
+    static String write(Object value) {
         StringBuilder out = new StringBuilder(256);
         write(value, out);
         return out.toString();

@@ -60,6 +60,17 @@ class NetClsFlagsTest {
                 new NetClsIsolatorProvider().create(context).unavailableReason().orElse("ready"));
     }
 
+    @Test
+    void creatingTheIsolatorChangesNothingOnTheHost() throws Exception {
+        corral.isolator.cgroups.TestCgroups.assumeRoot();
+        String before = java.nio.file.Files.readString(Path.of("/proc/self/mountinfo"));
+        TestContext context = TestContext.of(work, Map.of("corral.cgroups.cgroups_net_cls_primary_handle", "0x12"),
+                "cgroups/net_cls");
+        assertEquals("ready", new NetClsIsolatorProvider().create(context).toString());
+        assertEquals(before, java.nio.file.Files.readString(Path.of("/proc/self/mountinfo")),
+                "bin/agent isolators creates every isolator: creation must not mount");
+    }
+
     private void assertReason(String message, String primary, String secondary) {
         Map<String, Object> settings = new HashMap<>();
         settings.put("corral.cgroups.cgroups_net_cls_primary_handle", primary);

@@ -13,7 +13,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 uml=${UML:-$(command -v linux.uml || true)}
-timeout_s=300 mem=1536M xfs_size=512M image= log=/dev/null
+timeout_s=300 mem=1G xfs_size=512M image= log=/dev/null
 shares=()
 while getopts "t:m:x:i:s:l:" opt; do
   case $opt in
@@ -34,10 +34,13 @@ shift $((OPTIND - 1))
 run=$(mktemp -d "${UML_RUN_DIR:-/var/tmp}/corral-uml.XXXXXX")
 uml_pid= sleeper=
 finish() {
+  local rc=$?
+  set +e
   # SIGTERM to UML's main process makes it reap its helper processes itself
   if [ -n "$uml_pid" ] && kill "$uml_pid" 2>/dev/null; then wait "$uml_pid" 2>/dev/null; fi
   if [ -n "$sleeper" ]; then kill "$sleeper" 2>/dev/null || true; fi
   rm -rf "$run"
+  exit "$rc"
 }
 trap finish EXIT
 trap 'exit 143' TERM INT

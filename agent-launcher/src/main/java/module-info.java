@@ -4,6 +4,7 @@
  * {@code posix/*} isolators.
  *
  * @uses corral.isolator.spi.IsolatorProvider
+ * @uses corral.isolator.spi.ImageProvisionerProvider
  */
 module corral.agent {
     requires corral.isolator.spi;
@@ -19,6 +20,7 @@ module corral.agent {
     exports corral.agent.http.v1;
 
     uses corral.isolator.spi.IsolatorProvider;
+    uses corral.isolator.spi.ImageProvisionerProvider;
 
     provides corral.isolator.spi.IsolatorProvider with
             corral.agent.isolators.posix.PosixCpuProvider,

@@ -5,5 +5,6 @@ module corral.isolator.namespaces {
 
     provides corral.isolator.spi.IsolatorProvider with
             corral.isolator.namespaces.pid.PidNamespaceProvider,
-            corral.isolator.namespaces.shared.SharedFilesystemProvider;
+            corral.isolator.namespaces.shared.SharedFilesystemProvider,
+            corral.isolator.namespaces.linuxfs.LinuxFilesystemProvider;
 }

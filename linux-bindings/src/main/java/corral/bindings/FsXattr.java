@@ -39,6 +39,7 @@ public final class FsXattr {
     static final int O_DIRECTORY = 0x10000;
     static final int O_NOFOLLOW = 0x20000;
     static final int O_CLOEXEC = 0x80000;
+    private static final int MAX_DEPTH = 1000;
     private static final int ELOOP = 40;
     private static final int ENOTDIR = 20;
     private static final int OPEN_FLAGS = O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC;
@@ -111,13 +112,18 @@ public final class FsXattr {
         int fd = open(-100, name, name, O_DIRECTORY);
         try {
             Object device = Files.getAttribute(fdPath(fd), "unix:dev");
-            return labelDirectory(fd, name, projectId, device);
+            return labelDirectory(fd, name, projectId, device, 0);
         } finally {
             Lib.C.close(fd);
         }
     }
 
-    private static long labelDirectory(int dirFd, String dirName, int projectId, Object device) throws IOException {
+    private static long labelDirectory(int dirFd, String dirName, int projectId, Object device, int depth)
+            throws IOException {
+        if (depth > MAX_DEPTH) {
+            // a container can nest directories without end; the walk holds one descriptor per level
+            throw new IOException("directories nested deeper than " + MAX_DEPTH + " levels at " + dirName);
+        }
         set(dirFd, dirName, projectId, true);
         long count = 1;
         List<Path> entries = new ArrayList<>();
@@ -154,7 +160,7 @@ public final class FsXattr {
             }
             try {
                 if (attrs.isDirectory()) {
-                    count += labelDirectory(childFd, childName, projectId, device);
+                    count += labelDirectory(childFd, childName, projectId, device, depth + 1);
                 } else {
                     set(childFd, childName, projectId, false);
                     count++;

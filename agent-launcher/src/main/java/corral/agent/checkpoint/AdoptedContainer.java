@@ -51,22 +51,42 @@ public final class AdoptedContainer implements LaunchedContainer {
 
     private final ProcessIdentity process;
     private final Path statusFile;
+    private final String cgroupsRoot;
+    private final String cgroupName;
     private final CompletableFuture<Integer> exit = new CompletableFuture<>();
 
-    private AdoptedContainer(ProcessIdentity process, Path statusFile) {
+    private AdoptedContainer(ProcessIdentity process, Path statusFile, String cgroupsRoot, String cgroupName) {
         this.process = process;
         this.statusFile = statusFile;
+        this.cgroupsRoot = cgroupsRoot;
+        this.cgroupName = cgroupName;
     }
 
     /**
      * Starts watching a recovered container's first process.
      *
      * @param process its first process
-     * @param statusFile where it records the task's raw wait status
+     * @param statusFile where it records the task's exit status
      * @return the adopted container; {@link #exit()} completes at once when the process is already gone
      */
     public static AdoptedContainer adopt(ProcessIdentity process, Path statusFile) {
-        AdoptedContainer container = new AdoptedContainer(process, statusFile);
+        return adopt(process, statusFile, null, null);
+    }
+
+    /**
+     * Starts watching a recovered container's first process; the launcher's cgroups of the container
+     * ({@code <hierarchy>/<cgroupsRoot>/<cgroupName>} in every hierarchy) are killed and removed when
+     * it ends or is destroyed, as the launcher would have done.
+     *
+     * @param process its first process
+     * @param statusFile where it records the task's exit status
+     * @param cgroupsRoot the {@code --cgroups_root}, or null when the container has no cgroups
+     * @param cgroupName the container's cgroup name (its id)
+     * @return the adopted container; {@link #exit()} completes at once when the process is already gone
+     */
+    public static AdoptedContainer adopt(ProcessIdentity process, Path statusFile, String cgroupsRoot,
+            String cgroupName) {
+        AdoptedContainer container = new AdoptedContainer(process, statusFile, cgroupsRoot, cgroupName);
         if (!container.poll()) {
             WATCHED.put(container, Boolean.TRUE);
             container.poll(); // it may have ended between the check and the registration
@@ -94,6 +114,7 @@ public final class AdoptedContainer implements LaunchedContainer {
             return false;
         }
         WATCHED.remove(this);
+        removeCgroups();
         try {
             Optional<Integer> status = CheckpointScan.readExitStatus(statusFile);
             if (status.isPresent()) {
@@ -147,8 +168,18 @@ public final class AdoptedContainer implements LaunchedContainer {
                 return;
             }
         }
+        removeCgroups(); // kills every process of the container, then removes its cgroups
         Signals.send(process, Signals.SIGKILL);
         awaitExit(Duration.ofSeconds(30));
+    }
+
+    private void removeCgroups() {
+        if (cgroupsRoot == null) {
+            return;
+        }
+        for (String problem : new HostLeftovers().destroyCgroups(cgroupsRoot, cgroupName)) {
+            LOG.log(Level.WARNING, problem);
+        }
     }
 
     private boolean awaitExit(Duration timeout) {

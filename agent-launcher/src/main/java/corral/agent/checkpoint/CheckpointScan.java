@@ -119,9 +119,14 @@ public final class CheckpointScan {
     }
 
     /**
+     * Reads the task's exit status as the container's first process records it: the shell's
+     * {@code $?} (the exit code, or 128 + signal). It is returned as the wait status of that first
+     * process, which exits with the same code ({@code code << 8}), so that a re-adopted container
+     * reports what an uninterrupted agent would have.
+     *
      * @param statusFile a container's {@code status} file
-     * @return the raw wait status it records, or empty when the file is absent or empty (the
-     *     container's first process died before it could write it)
+     * @return the wait status, or empty when the file is absent or empty (the container's first
+     *     process died before it could write it)
      * @throws IOException when the file cannot be read
      * @throws IllegalArgumentException when the file does not hold a number
      */
@@ -134,9 +139,13 @@ public final class CheckpointScan {
             return Optional.empty();
         }
         try {
-            return Optional.of(Integer.parseInt(text));
+            int code = Integer.parseInt(text);
+            if (code < 0 || code > 255) {
+                throw new IllegalArgumentException(statusFile + " holds '" + text + "', not an exit code (0 to 255)");
+            }
+            return Optional.of(code << 8);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(statusFile + " holds '" + text + "', not a wait status", e);
+            throw new IllegalArgumentException(statusFile + " holds '" + text + "', not an exit code", e);
         }
     }
 

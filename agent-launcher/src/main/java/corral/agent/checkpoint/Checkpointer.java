@@ -78,7 +78,12 @@ public final class Checkpointer {
         write(containerId, CheckpointLayout.PID, (process.format() + "\n").getBytes(StandardCharsets.US_ASCII));
     }
 
-    /** @param status the container's final status, once it is cleaned up */
+    /**
+     * Records the final status, so that it can be waited for after a restart until the container is
+     * removed.
+     *
+     * @param status the container's final status, once it is cleaned up
+     */
     public void terminated(FinalStatus status) {
         write(status.containerId(), CheckpointLayout.TERMINATION, FinalStatuses.toMessage(status).toByteArray());
     }

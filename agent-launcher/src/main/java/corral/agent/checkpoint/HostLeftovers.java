@@ -86,6 +86,14 @@ public final class HostLeftovers {
     private static void killAll(Path cgroup, long deadline) throws IOException {
         Path procs = cgroup.resolve("cgroup.procs");
         Path kill = cgroup.resolve("cgroup.kill");
+        Path freezer = cgroup.resolve("freezer.state");
+        if (Files.exists(freezer)) {
+            try {
+                Files.writeString(freezer, "THAWED"); // a frozen process never receives its SIGKILL
+            } catch (IOException e) {
+                // the root cgroup of a hierarchy has no freezer.state to write
+            }
+        }
         if (Files.exists(kill)) {
             try {
                 Files.writeString(kill, "1");

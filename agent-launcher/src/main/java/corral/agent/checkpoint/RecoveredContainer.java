@@ -48,6 +48,22 @@ public record RecoveredContainer(ContainerID containerId, Kind kind, Optional<Ca
     }
 
     /**
+     * @return the launch request to re-adopt it with: from the operator's launch call when there was
+     *     one, else from the checkpointed config
+     */
+    public LaunchRequest request() {
+        if (launch.isPresent()) {
+            Call.LaunchContainer l = launch.get();
+            return new LaunchRequest(containerId, l.getCommand(),
+                    l.hasContainer() ? Optional.of(l.getContainer()) : Optional.empty(), l.getResourcesList(), identity());
+        }
+        ContainerConfig c = config.orElseThrow(() -> new IllegalStateException(containerId.getValue() + " has no config"));
+        return new LaunchRequest(containerId, c.getCommandInfo(),
+                c.hasContainerInfo() ? Optional.of(c.getContainerInfo()) : Optional.empty(), c.getResourcesList(),
+                Optional.empty());
+    }
+
+    /**
      * @return what isolators receive in {@code recover} for this container
      * @throws IllegalStateException for a {@code TERMINATED} container, which isolators no longer know
      */

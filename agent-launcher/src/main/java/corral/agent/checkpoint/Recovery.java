@@ -108,9 +108,8 @@ public final class Recovery {
                 .filter(c -> c.kind() != RecoveredContainer.Kind.TERMINATED).toList();
         for (PlannedIsolator planned : isolators) {
             Isolator isolator = planned.isolator();
-            List<ContainerState> states = live.stream()
-                    .filter(c -> !c.standalone() || isolator.supportsStandalone())
-                    .map(RecoveredContainer::state).toList();
+            // every top-level container, as the containerizer prepares every isolator for each one
+            List<ContainerState> states = live.stream().map(RecoveredContainer::state).toList();
             try {
                 isolator.recover(states, Set.copyOf(orphanIds));
             } catch (RuntimeException e) {

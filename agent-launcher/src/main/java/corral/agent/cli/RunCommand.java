@@ -8,10 +8,15 @@ import corral.agent.containerizer.ContainerizerSettings;
 import corral.agent.containerizer.DefaultContainerizer;
 import corral.agent.containerizer.FinalStatus;
 import corral.agent.containerizer.FinalStatusJson;
+import corral.agent.containerizer.ImageProvisioners;
 import corral.agent.containerizer.LaunchRequest;
 import corral.agent.containerizer.ResourceText;
 import corral.agent.discovery.IsolatorPlan;
+import corral.agent.discovery.PlannedIsolator;
+import corral.agent.launcher.Launcher;
 import corral.agent.launcher.Launchers;
+import corral.agent.launcher.linux.LinuxLauncher;
+import corral.isolator.spi.IsolatorException;
 import corral.isolator.spi.MesosJson;
 import corral.isolator.spi.mesos.CommandInfo;
 import corral.isolator.spi.mesos.ContainerID;
@@ -31,6 +36,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -41,7 +48,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class RunCommand implements Command {
 
-    private static final int USAGE = 2;
+    private static final int USAGE = Cli.USAGE;
 
     @Override
     public String name() {
@@ -81,18 +88,27 @@ public final class RunCommand implements Command {
         }
         IsolatorPlan plan;
         ContainerizerSettings settings;
+        Launcher launcher;
         try {
             settings = ContainerizerSettings.from(invocation.config());
+            launcher = Launchers.select(invocation.config());
             plan = invocation.createIsolators();
         } catch (StartupException e) {
             e.problems().forEach(err::println);
-            return USAGE;
+            return Cli.INVALID;
         } catch (ConfigException e) {
             err.println(e.getMessage());
             return USAGE;
         }
-        try (DefaultContainerizer containerizer = new DefaultContainerizer(settings, plan,
-                Launchers.select(invocation.config()))) {
+        ImageProvisioners images;
+        try {
+            images = ImageProvisioners.create(invocation.config(), settings,
+                    plan.isolators().stream().map(PlannedIsolator::id).toList(), LinuxLauncher.available());
+        } catch (IsolatorException e) {
+            err.println(e.getMessage());
+            return USAGE;
+        }
+        try (DefaultContainerizer containerizer = new DefaultContainerizer(settings, plan, launcher, images)) {
             return new Foreground(containerizer, request.containerId(), statusFile, invocation.out(), err)
                     .run(request);
         }
@@ -107,6 +123,7 @@ public final class RunCommand implements Command {
         private final Tail stdout;
         private final Tail stderr;
         private final AtomicBoolean reported = new AtomicBoolean();
+        private final CountDownLatch reportDone = new CountDownLatch(1);
 
         Foreground(DefaultContainerizer containerizer, ContainerID id, Optional<Path> statusFile, PrintStream out,
                 PrintStream err) {
@@ -146,17 +163,30 @@ public final class RunCommand implements Command {
 
         /** SIGINT or SIGTERM: destroy the container so that nothing outlives the agent. */
         private void interrupted() {
-            if (reported.get()) {
-                return;
+            if (!reported.get()) {
+                containerizer.destroy(id);
+                containerizer.wait(id).map(f -> f.join()).ifPresent(this::report);
             }
-            containerizer.destroy(id);
-            containerizer.wait(id).map(f -> f.join()).ifPresent(this::report);
+            try {
+                // the main thread may be reporting: the JVM must not halt before it is done
+                reportDone.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
 
         private void report(FinalStatus status) {
             if (!reported.compareAndSet(false, true)) {
                 return;
             }
+            try {
+                write(status);
+            } finally {
+                reportDone.countDown();
+            }
+        }
+
+        private void write(FinalStatus status) {
             stdout.finish();
             stderr.finish();
             if (statusFile.isPresent()) {
@@ -241,11 +271,15 @@ public final class RunCommand implements Command {
     private static LaunchRequest request(Invocation invocation) throws UsageException {
         Optional<String> shell = single(invocation, "command");
         List<String> trailing = invocation.trailingArguments();
-        if (shell.isPresent() == !trailing.isEmpty()) {
+        boolean image = single(invocation, "docker_image").isPresent();
+        if (shell.isPresent() && !trailing.isEmpty() || shell.isEmpty() && trailing.isEmpty() && !image) {
             throw new UsageException("Exactly one of '--command=STRING' and '-- CMD ARGS...' must be given");
         }
         CommandInfo.Builder command = CommandInfo.newBuilder();
-        if (shell.isPresent()) {
+        if (shell.isEmpty() && trailing.isEmpty()) {
+            // no command: the image's Entrypoint and Cmd (docker/runtime)
+            command.setShell(false);
+        } else if (shell.isPresent()) {
             command.setShell(true).setValue(shell.get());
         } else {
             command.setShell(false).setValue(trailing.get(0)).addAllArguments(trailing);

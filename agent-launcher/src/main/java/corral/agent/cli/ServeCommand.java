@@ -10,6 +10,12 @@ import corral.agent.checkpoint.HostLeftovers;
 import corral.agent.checkpoint.RecoveredContainer;
 import corral.agent.checkpoint.Recovery;
 import corral.agent.containerizer.Containerizer;
+import corral.agent.containerizer.ContainerizerSettings;
+import corral.agent.containerizer.DefaultContainerizer;
+import corral.agent.containerizer.ImageProvisioners;
+import corral.agent.discovery.PlannedIsolator;
+import corral.agent.launcher.linux.LinuxLauncher;
+import corral.agent.launcher.Launchers;
 import corral.agent.discovery.IsolatorPlan;
 import corral.agent.http.Agent;
 import corral.agent.http.AgentHttpServer;
@@ -115,7 +121,13 @@ public final class ServeCommand implements Command {
         }
         recovered.problems().forEach(p -> invocation.err().println("recovery: " + p));
 
-        Containerizer containerizer = factory.create(invocation, plan, checkpointer, recovered.containers());
+        Containerizer containerizer;
+        try {
+            containerizer = factory.create(invocation, plan, checkpointer, recovered.containers());
+        } catch (IllegalArgumentException | com.typesafe.config.ConfigException e) {
+            invocation.err().println(e.getMessage());
+            return 1;
+        }
         Agent agent = new Agent(containerizer, checkpointer, workDir, new Agent.AgentInfo(agentId(runtimeDir),
                 hostname(), System.currentTimeMillis() / 1000.0, flags(config), version()));
         recovered.containers().forEach(agent::recovered);
@@ -149,7 +161,15 @@ public final class ServeCommand implements Command {
 
     private static Containerizer defaultContainerizer(Invocation invocation, IsolatorPlan plan,
             Checkpointer checkpointer, List<RecoveredContainer> recovered) {
-        throw new StartupException(List.of("serve: this build has no containerizer yet"));
+        ContainerizerSettings settings = ContainerizerSettings.from(invocation.config());
+        ImageProvisioners images = ImageProvisioners.create(invocation.config(), settings,
+                plan.isolators().stream().map(PlannedIsolator::id).toList(), LinuxLauncher.available());
+        DefaultContainerizer containerizer = new DefaultContainerizer(settings, plan,
+                Launchers.select(invocation.config()), images, checkpointer);
+        Config config = invocation.config();
+        containerizer.adopt(recovered, config.hasPath("corral.cgroups.cgroups_root")
+                ? config.getString("corral.cgroups.cgroups_root") : "mesos");
+        return containerizer;
     }
 
     /** @return every flag (each module's keys under {@code corral.<module>}) with its value */

@@ -92,26 +92,27 @@ public final class FlagLoader {
         void run(List<String> args, Map<String, String> environment) {
             Map<Flag, Given> fromCommandLine = commandLine(args);
             Map<Flag, Given> fromEnvironment = environment(environment);
-            Map<Flag, Given> merged = new LinkedHashMap<>();
             Optional<Flag> configFlag = registry.flag(CONFIG_FLAG);
             Given configFile = configFlag.map(f -> fromCommandLine.getOrDefault(f, fromEnvironment.get(f))).orElse(null);
-            if (configFile != null) {
-                merged.putAll(file(configFile));
-            }
-            merged.putAll(fromEnvironment);
-            merged.putAll(fromCommandLine);
+            Map<Flag, Given> fromFile = configFile == null ? Map.of() : file(configFile);
 
+            // every source's values are checked, even those a higher source overrides
+            Map<Flag, Map.Entry<Given, Map.Entry<String, Object>>> parsed = new LinkedHashMap<>();
+            for (Map<Flag, Given> source : List.of(fromFile, fromEnvironment, fromCommandLine)) {
+                for (Given g : source.values()) {
+                    Optional<String> text = fetch(g);
+                    Optional<Object> value = text.flatMap(t -> parse(g, t));
+                    value.ifPresent(v -> parsed.put(g.flag(), Map.entry(g, Map.entry(text.get(), v))));
+                }
+            }
             Config overrides = ConfigFactory.empty();
             Map<String, String> values = new LinkedHashMap<>();
             Map<String, String> given = new HashMap<>();
-            for (Given g : merged.values()) {
-                Optional<String> text = fetch(g);
-                Optional<Object> value = text.flatMap(t -> parse(g, t));
-                if (value.isPresent()) {
-                    overrides = overrides.withValue(g.flag().path(),
-                            ConfigValueFactory.fromAnyRef(value.get(), g.source()));
-                    given.put(g.flag().name(), text.get());
-                }
+            for (Map.Entry<Given, Map.Entry<String, Object>> e : parsed.values()) {
+                Given g = e.getKey();
+                overrides = overrides.withValue(g.flag().path(),
+                        ConfigValueFactory.fromAnyRef(e.getValue().getValue(), g.source()));
+                given.put(g.flag().name(), e.getValue().getKey());
             }
             for (Flag flag : registry.flags()) {
                 String text = given.containsKey(flag.name()) ? given.get(flag.name()) : flag.defaultValue().orElse(null);
@@ -246,15 +247,15 @@ public final class FlagLoader {
                 return given;
             }
             Map<String, String> loadedVia = new HashMap<>();
-            for (Map.Entry<String, ConfigValue> entry : file.root().entrySet()) {
+            for (Map.Entry<String, ConfigValue> entry : byLine(file.root())) {
                 if (entry.getKey().equals("corral") && entry.getValue().valueType() == ConfigValueType.OBJECT) {
-                    for (Map.Entry<String, ConfigValue> section : ((ConfigObject) entry.getValue()).entrySet()) {
+                    for (Map.Entry<String, ConfigValue> section : byLine((ConfigObject) entry.getValue())) {
                         if (section.getValue().valueType() != ConfigValueType.OBJECT) {
                             problems.add(at(section.getValue()) + ": Failed to load unknown flag '"
                                     + ConfigUtil.joinPath("corral", section.getKey()) + "'");
                             continue;
                         }
-                        for (Map.Entry<String, ConfigValue> key : ((ConfigObject) section.getValue()).entrySet()) {
+                        for (Map.Entry<String, ConfigValue> key : byLine((ConfigObject) section.getValue())) {
                             String fullPath = ConfigUtil.joinPath("corral", section.getKey(), key.getKey());
                             Optional<Flag> flag = registry.flag(key.getKey()).filter(f -> f.path().equals(fullPath));
                             fileValue(given, loadedVia, fullPath, flag, key.getValue());
@@ -289,6 +290,12 @@ public final class FlagLoader {
                 return;
             }
             given.put(flag.get(), new Given(flag.get(), key, Flag.text(value), at(value)));
+        }
+
+        private List<Map.Entry<String, ConfigValue>> byLine(ConfigObject object) {
+            List<Map.Entry<String, ConfigValue>> entries = new ArrayList<>(object.entrySet());
+            entries.sort(java.util.Comparator.comparingInt(e -> e.getValue().origin().lineNumber()));
+            return entries;
         }
 
         private String at(ConfigValue value) {

@@ -1,17 +1,24 @@
 package corral.agent.containerizer;
 
+import corral.agent.checkpoint.AdoptedContainer;
+import corral.agent.checkpoint.CheckpointException;
+import corral.agent.checkpoint.Checkpointer;
+import corral.agent.checkpoint.RecoveredContainer;
 import corral.agent.discovery.IsolatorPlan;
 import corral.agent.discovery.PlannedIsolator;
 import corral.agent.launcher.LaunchException;
 import corral.agent.launcher.LaunchSpec;
 import corral.agent.launcher.LaunchedContainer;
 import corral.agent.launcher.Launcher;
+import corral.isolator.spi.ImageProvisioner;
 import corral.isolator.spi.IsolatorException;
+import corral.isolator.spi.ProvisionedImage;
 import corral.isolator.spi.mesos.CommandInfo;
 import corral.isolator.spi.mesos.ContainerID;
 import corral.isolator.spi.mesos.ContainerInfo;
 import corral.isolator.spi.mesos.ContainerStatus;
 import corral.isolator.spi.mesos.Environment;
+import corral.isolator.spi.mesos.Image;
 import corral.isolator.spi.mesos.Resource;
 import corral.isolator.spi.mesos.ResourceStatistics;
 import corral.isolator.spi.mesos.TaskState;
@@ -57,6 +64,8 @@ public final class DefaultContainerizer implements Containerizer {
     private final ContainerizerSettings settings;
     private final List<PlannedIsolator> isolators;
     private final Launcher launcher;
+    private final ImageProvisioners images;
+    private final Checkpointer checkpointer;
     private final ConcurrentMap<ContainerID, Container> containers = new ConcurrentHashMap<>();
     private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "corral-containerizer");
@@ -70,9 +79,112 @@ public final class DefaultContainerizer implements Containerizer {
      * @param launcher the launcher that starts every container
      */
     public DefaultContainerizer(ContainerizerSettings settings, IsolatorPlan plan, Launcher launcher) {
+        this(settings, plan, launcher, ImageProvisioners.none(), null);
+    }
+
+    /**
+     * @param settings the containerizer's settings
+     * @param plan the isolators, in order
+     * @param launcher the launcher that starts every container
+     * @param images the image provisioners of {@code --image_providers}
+     */
+    public DefaultContainerizer(ContainerizerSettings settings, IsolatorPlan plan, Launcher launcher,
+            ImageProvisioners images) {
+        this(settings, plan, launcher, images, null);
+    }
+
+    /**
+     * A containerizer that checkpoints every container ({@code config}, {@code launch_info}, the
+     * first process's pid and start time) so that a restarted agent can {@link #adopt} it.
+     *
+     * @param settings the containerizer's settings
+     * @param plan the isolators, in order
+     * @param launcher the launcher that starts every container
+     * @param images the image provisioners of {@code --image_providers}
+     * @param checkpointer where checkpoints go, or {@code null} for none
+     */
+    public DefaultContainerizer(ContainerizerSettings settings, IsolatorPlan plan, Launcher launcher,
+            ImageProvisioners images, Checkpointer checkpointer) {
         this.settings = settings;
         this.isolators = plan.isolators();
         this.launcher = launcher;
+        this.images = images;
+        this.checkpointer = checkpointer;
+    }
+
+    // --- checkpoints and recovery (corral.agent.checkpoint) ---
+
+    /** A checkpoint write that fails the launch when it fails. */
+    private interface CheckpointStep {
+        void write(Checkpointer checkpointer);
+    }
+
+    private void checkpoint(CheckpointStep step) throws LaunchFailure {
+        if (checkpointer == null) {
+            return;
+        }
+        try {
+            step.write(checkpointer);
+        } catch (CheckpointException e) {
+            throw new LaunchFailure("Failed to checkpoint the container: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Re-adopts the containers a restarted agent recovered (their isolators have {@code recover}ed
+     * them already). {@code RUNNING} ones are watched again and can be waited for, killed, sampled
+     * and destroyed as if this agent had launched them; {@code EXITED} ones are destroyed at once and
+     * report the exit status their first process recorded. {@code TERMINATED} ones are skipped.
+     *
+     * @param recovered the recovered containers
+     * @param cgroupsRoot the {@code --cgroups_root} under which the launcher made each container's
+     *     cgroups; they are killed and removed when a re-adopted container ends
+     */
+    public void adopt(List<RecoveredContainer> recovered, String cgroupsRoot) {
+        for (RecoveredContainer r : recovered) {
+            if (r.kind() == RecoveredContainer.Kind.TERMINATED) {
+                continue;
+            }
+            ContainerID id = r.containerId();
+            Container c = new Container(id, sandbox(id), settings.runtimeDir().resolve("containers")
+                    .resolve(id.getValue()), r.request());
+            c.config = r.config().orElseThrow();
+            for (PlannedIsolator planned : isolators) {
+                if (!id.hasParent() || planned.isolator().supportsNesting()) {
+                    c.prepared.add(planned);
+                }
+            }
+            c.launched = AdoptedContainer.adopt(r.process().orElseThrow(), c.runtimeDir.resolve("status"),
+                    cgroupsRoot, id.getValue());
+            if (containers.putIfAbsent(id, c) != null) {
+                continue;
+            }
+            for (PlannedIsolator planned : c.prepared) {
+                try {
+                    planned.isolator().watch(id).whenComplete((limitation, error) -> limited(c, planned, limitation, error));
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.ERROR, describe(planned, "watch", e));
+                }
+            }
+            synchronized (c) {
+                c.running = true;
+            }
+            c.launched.exit().whenCompleteAsync((status, error) -> terminate(c, Cause.EXITED), workers);
+        }
+    }
+
+    // --- end of checkpoints and recovery ---
+
+    private static ContainerLaunchInfo merge(List<ContainerLaunchInfo> infos, ContainerConfig config)
+            throws LaunchFailure {
+        ContainerLaunchInfo merged;
+        try {
+            merged = LaunchInfos.merge(infos);
+        } catch (IllegalArgumentException e) {
+            throw new LaunchFailure(e.getMessage());
+        }
+        // only the containerizer sets rootfs: the provisioned image (isolators must not)
+        return config.hasRootfs() ? merged.toBuilder().setRootfs(config.getRootfs()).build() : merged;
     }
 
     /** @return the settings this containerizer runs with */
@@ -122,10 +234,13 @@ public final class DefaultContainerizer implements Containerizer {
         LaunchRequest request = c.request;
         try {
             Files.createDirectories(c.sandbox);
+        } catch (IOException e) {
+            throw new LaunchFailure("Failed to create the sandbox '" + c.sandbox + "' (--work_dir): " + e);
+        }
+        try {
             Files.createDirectories(c.runtimeDir);
         } catch (IOException e) {
-            throw new LaunchFailure("Failed to create the sandbox '" + c.sandbox + "' or runtime directory '"
-                    + c.runtimeDir + "': " + e);
+            throw new LaunchFailure("Failed to create the runtime directory '" + c.runtimeDir + "' (--runtime_dir): " + e);
         }
         CommandInfo command = request.command();
         ContainerConfig.Builder config = ContainerConfig.newBuilder()
@@ -138,7 +253,9 @@ public final class DefaultContainerizer implements Containerizer {
             config.setUser(command.getUser());
             chownSandbox(c.sandbox, command.getUser());
         }
+        provision(c, config);
         c.config = config.build();
+        checkpoint(cp -> cp.config(id, c.config));
 
         List<ContainerLaunchInfo> infos = new ArrayList<>();
         for (PlannedIsolator planned : isolators) {
@@ -152,18 +269,15 @@ public final class DefaultContainerizer implements Containerizer {
                 throw new LaunchFailure(describe(planned, "prepare", e));
             }
         }
-        ContainerLaunchInfo merged;
-        try {
-            merged = LaunchInfos.merge(infos);
-        } catch (IllegalArgumentException e) {
-            throw new LaunchFailure(e.getMessage());
-        }
+        ContainerLaunchInfo merged = merge(infos, c.config);
         LaunchSpec spec = spec(c, merged);
+        checkpoint(cp -> cp.launchInfo(id, merged));
         try {
             c.launched = launcher.launch(spec);
         } catch (LaunchException e) {
             throw new LaunchFailure(e.getMessage());
         }
+        checkpoint(cp -> cp.pid(id, c.launched.pid()));
         for (PlannedIsolator planned : c.prepared) {
             try {
                 planned.isolator().watch(id).whenComplete((limitation, error) -> limited(c, planned, limitation, error));
@@ -209,6 +323,43 @@ public final class DefaultContainerizer implements Containerizer {
         c.launched.exit().whenCompleteAsync((status, error) -> terminate(c, Cause.EXITED), workers);
         if (pending != null) {
             terminate(c, pending);
+        }
+    }
+
+    /**
+     * Mesos's PROVISIONING state: a container with {@code container_info.mesos.image} gets its root
+     * filesystem, and the image's manifest, before any isolator's {@code prepare}.
+     */
+    private void provision(Container c, ContainerConfig.Builder config) throws LaunchFailure {
+        if (!config.hasContainerInfo() || !config.getContainerInfo().getMesos().hasImage()) {
+            return;
+        }
+        Image image = config.getContainerInfo().getMesos().getImage();
+        ImageProvisioner provisioner = images.forType(image.getType())
+                .orElseThrow(() -> new LaunchFailure("Unsupported container image type: " + image.getType()));
+        ProvisionedImage provisioned;
+        try {
+            provisioned = provisioner.provision(c.id, image);
+        } catch (RuntimeException e) {
+            throw new LaunchFailure(e.getMessage());
+        }
+        c.provisioner = provisioner;
+        config.setRootfs(provisioned.rootfs().toString());
+        provisioned.dockerManifest().ifPresent(m -> config.setDocker(ContainerConfig.Docker.newBuilder().setManifest(m)));
+        provisioned.ephemeralVolumes().forEach(v -> config.addEphemeralVolumes(v.toString()));
+    }
+
+    /** Removes the provisioned root filesystem, after every isolator's cleanup. */
+    private static void destroyRootfs(Container c, List<String> errors) {
+        if (c.provisioner == null) {
+            return;
+        }
+        try {
+            c.provisioner.destroy(c.id);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "Failed to destroy the root filesystem of container "
+                    + ContainerIds.toString(c.id), e);
+            errors.add(e.getMessage());
         }
     }
 
@@ -316,10 +467,11 @@ public final class DefaultContainerizer implements Containerizer {
             if (cause != Cause.EXITED) {
                 c.launched.destroy(cause.grace());
             }
-            int status = c.launched.exit().join();
+            Integer status = exitStatus(c);
             ResourceStatistics statistics = sample(c);
             ContainerStatus containerStatus = status(c);
             List<String> errors = cleanup(c);
+            destroyRootfs(c, errors);
             removeRuntimeDir(c);
 
             TaskState state;
@@ -328,22 +480,38 @@ public final class DefaultContainerizer implements Containerizer {
             } else if (c.killRequested) {
                 state = TaskState.TASK_KILLED;
             } else {
-                state = status == 0 ? TaskState.TASK_FINISHED : TaskState.TASK_FAILED;
+                state = status != null && status == 0 ? TaskState.TASK_FINISHED : TaskState.TASK_FAILED;
             }
             Optional<String> message = cause.message();
+            if (status == null) {
+                message = Optional.of("The container's first process ended while the agent was down and left no"
+                        + " exit status");
+            }
             if (!errors.isEmpty()) {
                 state = TaskState.TASK_FAILED;
                 String cleanupMessage = "Failed to clean up an isolator when destroying container: "
                         + String.join("; ", errors);
                 message = Optional.of(message.map(m -> m + "; " + cleanupMessage).orElse(cleanupMessage));
             }
-            c.result.complete(new FinalStatus(c.id, c.sandbox.toString(), state, Optional.of(status),
+            c.result.complete(new FinalStatus(c.id, c.sandbox.toString(), state, Optional.ofNullable(status),
                     cause.reason(), message, cause.limitation(), containerStatus, Optional.of(statistics)));
         } catch (RuntimeException | Error e) {
             LOG.log(System.Logger.Level.ERROR, "Failed to destroy container " + ContainerIds.toString(c.id), e);
             c.result.complete(new FinalStatus(c.id, c.sandbox.toString(), TaskState.TASK_FAILED, Optional.empty(),
                     Optional.empty(), Optional.of("Failed to destroy container: " + e), Optional.empty(),
                     ContainerStatus.newBuilder().setContainerId(c.id).build(), Optional.ofNullable(c.lastStatistics)));
+        }
+    }
+
+    /** @return the raw wait status, or null when a re-adopted container's first process left none */
+    private static Integer exitStatus(Container c) {
+        try {
+            return c.launched.exit().join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof AdoptedContainer.ExitStatusUnknownException) {
+                return null;
+            }
+            throw e;
         }
     }
 
@@ -360,6 +528,7 @@ public final class DefaultContainerizer implements Containerizer {
         }
         ContainerStatus containerStatus = ContainerStatus.newBuilder().setContainerId(c.id).build();
         List<String> errors = cleanup(c);
+        destroyRootfs(c, errors);
         removeRuntimeDir(c);
         String full = errors.isEmpty() ? message
                 : message + "; Failed to clean up an isolator when destroying container: " + String.join("; ", errors);
@@ -557,6 +726,7 @@ public final class DefaultContainerizer implements Containerizer {
         final CompletableFuture<FinalStatus> result = new CompletableFuture<>();
         volatile ContainerConfig config;
         volatile LaunchedContainer launched;
+        volatile ImageProvisioner provisioner;
         volatile ResourceStatistics lastStatistics;
         volatile boolean killRequested;
         // guarded by this

@@ -23,9 +23,11 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * Every isolator provider the agent can see: the boot layer's (built-in) and those of the jars in
- * {@code --modules_dir}, each jar in a module layer of its own so that one broken plugin cannot
- * break another. Refused plugins and providers are reported, never silently dropped. Immutable.
+ * Every isolator provider the agent can see: the boot layer's (built-in) and the plugins of
+ * {@code --modules_dir}, each in a module layer of its own so that one broken plugin cannot break
+ * another. A plugin is a jar directly in the directory, or a subdirectory whose jars (the plugin and
+ * the libraries it needs) form one layer. Refused plugins and providers are reported, never silently
+ * dropped. Immutable.
  */
 public final class IsolatorCatalog {
 
@@ -75,32 +77,38 @@ public final class IsolatorCatalog {
         List<Module> modules = new ArrayList<>();
         collect(ModuleLayer.boot(), Origin.BUILTIN, found, warnings);
         if (modulesDir.isPresent()) {
-            for (Path jar : jars(modulesDir.get(), warnings)) {
-                loadPlugin(jar, found, warnings, references, modules);
+            for (Path plugin : plugins(modulesDir.get(), warnings)) {
+                loadPlugin(plugin, found, warnings, references, modules);
             }
         }
         return new IsolatorCatalog(found, warnings, references, modules);
     }
 
-    private static List<Path> jars(Path dir, List<String> warnings) {
+    /** @return the jars and subdirectories of the plugin directory, by name */
+    private static List<Path> plugins(Path dir, List<String> warnings) {
         if (!Files.isDirectory(dir)) {
             warnings.add("--modules_dir '" + dir + "' is not a directory; no plugins loaded");
             return List.of();
         }
         try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(f -> f.getFileName().toString().endsWith(".jar")).sorted().toList();
+            return files.filter(f -> f.getFileName().toString().endsWith(".jar") || Files.isDirectory(f)).sorted()
+                    .toList();
         } catch (IOException e) {
             warnings.add("Cannot list --modules_dir '" + dir + "': " + e.getMessage());
             return List.of();
         }
     }
 
-    private static void loadPlugin(Path jar, List<DiscoveredIsolator> found, List<String> warnings,
+    private static void loadPlugin(Path plugin, List<DiscoveredIsolator> found, List<String> warnings,
             List<ReferenceConf> references, List<Module> modules) {
-        String skipping = "Skipping plugin '" + jar + "': ";
+        String skipping = "Skipping plugin '" + plugin + "': ";
         try {
-            ModuleFinder finder = ModuleFinder.of(jar);
+            ModuleFinder finder = ModuleFinder.of(plugin);
             Set<ModuleReference> refs = finder.findAll();
+            if (refs.isEmpty()) {
+                warnings.add(skipping + "no module in it");
+                return;
+            }
             for (ModuleReference ref : refs) {
                 Optional<String> refusal = SpiVersions.checkDescriptor(ref.descriptor());
                 if (refusal.isPresent()) {

@@ -51,6 +51,8 @@ public final class Agent {
         final Call.LaunchContainer launch;
         final double launchedAt;
         final CompletableFuture<Void> launchDone = new CompletableFuture<>();
+        /** Completes once the final status is known and checkpointed. */
+        final CompletableFuture<FinalStatus> ended = new CompletableFuture<>();
         private final List<StatusEntry> statuses = new ArrayList<>();
         private volatile FinalStatus finalStatus;
 
@@ -236,6 +238,7 @@ public final class Agent {
             FinalStatus status = recovered.termination().orElseThrow();
             entry.finalStatus = status;
             entry.addStatus(status.state(), status.containerStatus());
+            entry.ended.complete(status);
         } else {
             entry.addStatus(TaskState.TASK_RUNNING, containerizer.status(id).orElse(defaultStatus(id)));
             watch(entry);
@@ -246,16 +249,21 @@ public final class Agent {
         containerizer.wait(entry.id).ifPresent(f -> f.whenComplete((status, error) -> {
             if (status == null) {
                 LOG.log(Level.WARNING, "waiting for container " + entry.id.getValue() + " failed", error);
+                entry.ended.completeExceptionally(error);
                 return;
             }
-            entry.finalStatus = status;
-            entry.addStatus(status.state(), status.containerStatus());
-            metrics.terminated(status);
             try {
+                // the containerizer removed the runtime directory with the container's cleanup; keep
+                // what a restarted agent needs to answer WAIT_CONTAINER until REMOVE_CONTAINER
+                checkpointer.launch(entry.id, entry.launch);
                 checkpointer.terminated(status);
             } catch (CheckpointException e) {
                 LOG.log(Level.WARNING, e.getMessage());
             }
+            entry.finalStatus = status;
+            entry.addStatus(status.state(), status.containerStatus());
+            metrics.terminated(status);
+            entry.ended.complete(status);
         }));
     }
 
@@ -266,14 +274,7 @@ public final class Agent {
     public Optional<CompletableFuture<FinalStatus>> wait(ContainerID id) {
         Entry entry = entries.get(id.getValue());
         if (entry != null) {
-            return Optional.of(entry.launchDone.thenCompose(v -> {
-                FinalStatus done = entry.finalStatus;
-                if (done != null) {
-                    return CompletableFuture.completedFuture(done);
-                }
-                return containerizer.wait(id).orElseGet(() -> CompletableFuture.failedFuture(
-                        new IllegalStateException("Container " + id.getValue() + " cannot be found")));
-            }));
+            return Optional.of(entry.ended);
         }
         return containerizer.wait(id);
     }
@@ -304,6 +305,10 @@ public final class Agent {
         Entry entry = entries.get(id.getValue());
         if (entry != null) {
             entry.launchDone.join();
+            var ending = containerizer.wait(id);
+            if (!entry.ended.isDone() && ending.isPresent() && ending.get().isDone()) {
+                entry.ended.exceptionally(e -> null).join(); // let the termination checkpoint land first
+            }
         }
         boolean known;
         try {

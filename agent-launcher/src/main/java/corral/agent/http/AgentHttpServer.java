@@ -161,14 +161,14 @@ public final class AgentHttpServer implements AutoCloseable {
         }
     }
 
+    /** Beyond this, an oversized body is not even drained: the connection is dropped after the 413. */
+    private static final long DRAIN_LIMIT = 64L << 20;
+
     private static byte[] readBody(HttpExchange exchange) throws HttpError {
         String length = exchange.getRequestHeaders().getFirst("Content-Length");
-        HttpError tooLarge = new HttpError(413, "Request body is larger than " + HttpSettings.MAX_BODY_BYTES + " bytes");
         if (length != null) {
             try {
-                if (Long.parseLong(length.trim()) > HttpSettings.MAX_BODY_BYTES) {
-                    throw tooLarge;
-                }
+                Long.parseLong(length.trim());
             } catch (NumberFormatException e) {
                 throw new HttpError(400, "Bad 'Content-Length' '" + length + "'");
             }
@@ -176,12 +176,21 @@ public final class AgentHttpServer implements AutoCloseable {
         try (InputStream in = exchange.getRequestBody()) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             byte[] buffer = new byte[16384];
+            long total = 0;
             int n;
             while ((n = in.read(buffer)) > 0) {
-                out.write(buffer, 0, n);
-                if (out.size() > HttpSettings.MAX_BODY_BYTES) {
-                    throw tooLarge;
+                total += n;
+                if (total <= HttpSettings.MAX_BODY_BYTES) {
+                    out.write(buffer, 0, n);
+                } else if (total > DRAIN_LIMIT) {
+                    break;
                 }
+                // an oversized body is read to its end and dropped, so that the client sees the 413
+                // instead of a connection reset while it is still sending
+            }
+            if (total > HttpSettings.MAX_BODY_BYTES) {
+                throw new HttpError(413, "Request body is larger than " + HttpSettings.MAX_BODY_BYTES + " bytes",
+                        Map.of("Connection", "close"));
             }
             return out.toByteArray();
         } catch (IOException e) {

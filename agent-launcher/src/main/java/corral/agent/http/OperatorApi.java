@@ -3,6 +3,7 @@ package corral.agent.http;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.Struct;
+import com.google.protobuf.UninitializedMessageException;
 import com.google.protobuf.Value;
 import com.google.protobuf.util.JsonFormat;
 import corral.agent.checkpoint.CheckpointLayout;
@@ -94,6 +95,16 @@ final class OperatorApi {
         try {
             PARSER.merge(json, call);
         } catch (InvalidProtocolBufferException | RuntimeException e) {
+            String missing = "Message missing required fields: ";
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof UninitializedMessageException || String.valueOf(t.getMessage()).startsWith(missing)) {
+                    // a nested message lacks a required field: name it with its path, as Mesos's validation does
+                    String field = typeValue != null && typeValue.hasStringValue()
+                            ? typeValue.getStringValue().toLowerCase(java.util.Locale.ROOT) + "." : "";
+                    String fields = t.getMessage().substring(t.getMessage().indexOf(missing) + missing.length());
+                    throw invalid("Expecting '" + field + fields + "' to be present");
+                }
+            }
             throw new HttpError(400, "Failed to convert JSON into Call protobuf: " + e.getMessage());
         }
         return call.buildPartial();

@@ -1,14 +1,20 @@
 package corral.agent.launcher;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import corral.agent.launcher.linux.LinuxLauncher;
 import corral.agent.launcher.posix.PosixLauncher;
+import corral.isolator.cgroups.CgroupsSettings;
 
 /**
- * Chooses the agent's launcher, the one place that decides it. Today it is always the posix
- * launcher; the linux launcher (namespaces, a supervisor as PID 1, cgroup kill) is chosen here too
- * once it exists, as Mesos does: {@code linux} where it is available, else {@code posix}.
+ * Chooses the agent's launcher, the one place that decides it, as Mesos's {@code --launcher}:
+ * {@code linux} (namespaces, a supervisor as PID 1, cgroup kill) when the agent runs as root,
+ * else {@code posix}.
  */
 public final class Launchers {
+
+    private static final System.Logger LOG = System.getLogger(Launchers.class.getName());
+    private static final String FLAG = "corral.agent.launcher";
 
     private Launchers() {
     }
@@ -16,8 +22,41 @@ public final class Launchers {
     /**
      * @param config the agent's resolved configuration
      * @return the launcher for every container of this agent
+     * @throws ConfigException.BadValue if {@code --launcher} is unknown, or is {@code linux} on a
+     *     host that cannot run it
      */
     public static Launcher select(Config config) {
-        return new PosixLauncher();
+        String choice = config.getString(FLAG);
+        switch (choice) {
+            case "posix":
+                return new PosixLauncher();
+            case "linux":
+                if (!LinuxLauncher.available()) {
+                    throw new ConfigException.BadValue(FLAG, "The linux launcher requires root privileges");
+                }
+                try {
+                    return linux(config);
+                } catch (LaunchException e) {
+                    throw new ConfigException.BadValue(FLAG, e.getMessage());
+                }
+            case "auto":
+                if (!LinuxLauncher.available()) {
+                    return new PosixLauncher();
+                }
+                try {
+                    return linux(config);
+                } catch (LaunchException e) {
+                    LOG.log(System.Logger.Level.WARNING, "Using the posix launcher: " + e.getMessage());
+                    return new PosixLauncher();
+                }
+            default:
+                throw new ConfigException.BadValue(FLAG,
+                        "Unknown launcher '" + choice + "': use auto, linux or posix");
+        }
+    }
+
+    private static Launcher linux(Config config) throws LaunchException {
+        String root = CgroupsSettings.from(config).root().replaceAll("^/+|/+$", "");
+        return new LinuxLauncher(root);
     }
 }

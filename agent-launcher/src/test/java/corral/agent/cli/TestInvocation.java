@@ -19,10 +19,17 @@ final class TestInvocation implements Invocation {
     private final IsolatorPlan plan;
     private final ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
     private final ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
-    private final PrintStream out = new PrintStream(outBytes, true, StandardCharsets.UTF_8);
-    private final PrintStream err = new PrintStream(errBytes, true, StandardCharsets.UTF_8);
+    private final PrintStream out;
+    private final PrintStream err;
 
     TestInvocation(Path dir, IsolatorPlan plan, Map<String, List<String>> flags, List<String> trailing) {
+        this(dir, plan, flags, trailing, null, null);
+    }
+
+    TestInvocation(Path dir, IsolatorPlan plan, Map<String, List<String>> flags, List<String> trailing,
+            PrintStream out, PrintStream err) {
+        this.out = out != null ? out : new PrintStream(outBytes, true, StandardCharsets.UTF_8);
+        this.err = err != null ? err : new PrintStream(errBytes, true, StandardCharsets.UTF_8);
         this.config = ConfigFactory.parseMap(Map.of(
                         "corral.agent.work_dir", dir.resolve("work").toString(),
                         "corral.agent.runtime_dir", dir.resolve("run").toString(),

@@ -284,9 +284,10 @@ class DefaultContainerizerTest {
         assertTrue(refusals.stream().allMatch(m -> m.equals("Container " + id.getValue() + " already exists")), refusals.toString());
         assertEquals(1, log.stream().filter(l -> l.equals("prepare:a")).count());
         Path starts = dir.resolve("work/sandboxes").resolve(id.getValue()).resolve("starts");
-        for (int i = 0; i < 200 && !Files.exists(starts); i++) {
+        for (int i = 0; i < 500 && (!Files.exists(starts) || Files.size(starts) == 0); i++) {
             Thread.sleep(10);
         }
+        Thread.sleep(100);
         assertEquals(List.of("started"), Files.readAllLines(starts));
     }
 

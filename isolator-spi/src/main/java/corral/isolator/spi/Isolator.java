@@ -135,6 +135,17 @@ public interface Isolator {
     }
 
     /**
+     * Agent-wide gauges this isolator publishes in {@code /metrics/snapshot} (and {@code /metrics}),
+     * keyed by their Mesos names, such as {@code containerizer/mesos/disk/project_ids_free}. Read
+     * afresh on each request, so it must be cheap and must not block; empty by default.
+     *
+     * @return metric name to value
+     */
+    default Map<String, Double> metrics() {
+        return Map.of();
+    }
+
+    /**
      * Releases what this isolator holds for the container, after all of its processes are gone.
      * Must succeed, as a no-op, for a container this isolator never saw; called at most once per
      * container.

@@ -28,9 +28,10 @@ import java.util.stream.Collectors;
  * @param executable the program to spawn
  * @param argv its arguments, argv[0] included
  * @param environment its environment, {@code NAME=value}
+ * @param rootfs how the task enters its root filesystem, or {@code null} when it has none
  */
 record ContainerProgram(int cloneFlags, List<ContainerMountInfo> mounts, String executable, List<String> argv,
-        List<String> environment) {
+        List<String> environment, RootfsEntry rootfs) {
 
     static final String UNSHARE = "/usr/bin/unshare";
     static final String SETPRIV = "/usr/bin/setpriv";
@@ -63,10 +64,6 @@ record ContainerProgram(int cloneFlags, List<ContainerMountInfo> mounts, String 
         if (spec.argv().isEmpty() || spec.argv().get(0).isEmpty()) {
             throw new LaunchException("Invalid command: 'argv' is empty; a container needs a command to run");
         }
-        if (info.hasRootfs()) {
-            throw new LaunchException("Invalid launch info: 'rootfs' ('" + info.getRootfs()
-                    + "') is not supported by the linux launcher yet");
-        }
         if (info.getEnterNamespacesCount() > 0) {
             throw new LaunchException("Invalid launch info: 'enter_namespaces' " + info.getEnterNamespacesList()
                     + " is not supported by the linux launcher yet");
@@ -82,15 +79,18 @@ record ContainerProgram(int cloneFlags, List<ContainerMountInfo> mounts, String 
         if ((flags & LinuxNamespaces.CLONE_NEWPID) != 0) {
             flags |= LinuxNamespaces.CLONE_NEWNS; // the fresh /proc needs its own mount namespace
         }
+        List<String> setpriv = setpriv(info, spec.user(), passwd);
+        RootfsEntry rootfs = info.hasRootfs() ? RootfsEntry.of(spec, flags, setpriv) : null;
         List<ContainerMountInfo> mounts = new ArrayList<>();
         for (ContainerMountInfo mount : info.getMountsList()) {
             if ((flags & LinuxNamespaces.CLONE_NEWNS) == 0) {
                 throw new LaunchException("Mounts are not supported if the mount namespace is not cloned");
             }
-            if (isPidNamespaceProc(mount) && (flags & LinuxNamespaces.CLONE_NEWPID) != 0) {
+            if ((isPidNamespaceProc(mount) || rootfs != null && RootfsEntry.isProcInside(mount, rootfs.rootfs()))
+                    && (flags & LinuxNamespaces.CLONE_NEWPID) != 0) {
                 continue; // made by unshare --mount-proc in the new pid namespace
             }
-            checkMount(mount);
+            checkMount(mount, rootfs);
             mounts.add(mount);
         }
         checkFile("stdout", spec.stdout());
@@ -98,26 +98,30 @@ record ContainerProgram(int cloneFlags, List<ContainerMountInfo> mounts, String 
         if (spec.exitStatusFile() != null) {
             checkFile("exitStatusFile", spec.exitStatusFile());
         }
-        if (spec.workingDirectory() != null && !Files.isDirectory(spec.workingDirectory())) {
-            throw new LaunchException("Invalid working directory '" + spec.workingDirectory()
-                    + "': no such directory");
+        if (rootfs == null) {
+            // with a root filesystem both are resolved inside the image (RootfsEntry)
+            if (spec.workingDirectory() != null && !Files.isDirectory(spec.workingDirectory())) {
+                throw new LaunchException("Invalid working directory '" + spec.workingDirectory()
+                        + "': no such directory");
+            }
+            checkCommand(spec, mounts);
         }
-        checkCommand(spec, mounts);
 
         List<String> task = new ArrayList<>();
-        List<String> setpriv = setpriv(info, spec.user(), passwd);
         if (!setpriv.isEmpty()) {
             task.add(SETPRIV);
             task.addAll(setpriv);
             task.add("--");
         }
-        task.addAll(spec.argv());
+        task.addAll(rootfs == null ? spec.argv() : rootfs.enter(spec.argv()));
 
         List<String> argv = new ArrayList<>();
         String executable;
         if ((flags & LinuxNamespaces.CLONE_NEWPID) != 0) {
             executable = UNSHARE;
-            argv.addAll(List.of(UNSHARE, "--mount-proc", "--propagation", "unchanged", "--", SH, "-c", Supervisor.INIT,
+            String mountProc = rootfs != null && rootfs.procTarget() != null
+                    ? "--mount-proc=" + rootfs.procTarget() : "--mount-proc";
+            argv.addAll(List.of(UNSHARE, mountProc, "--propagation", "unchanged", "--", SH, "-c", Supervisor.INIT,
                     "sh", spec.exitStatusFile() == null ? "" : spec.exitStatusFile().toString()));
             // a background job of a non-interactive shell ignores SIGINT and SIGQUIT: undo that
             argv.addAll(List.of(ENV, "--default-signal", "--"));
@@ -133,20 +137,22 @@ record ContainerProgram(int cloneFlags, List<ContainerMountInfo> mounts, String 
                 .sorted(Map.Entry.comparingByKey())
                 .map(e -> e.getKey() + "=" + e.getValue())
                 .collect(Collectors.toList());
-        return new ContainerProgram(flags, List.copyOf(mounts), executable, List.copyOf(argv), List.copyOf(environment));
+        return new ContainerProgram(flags, List.copyOf(mounts), executable, List.copyOf(argv), List.copyOf(environment),
+                rootfs);
     }
 
     static boolean isPidNamespaceProc(ContainerMountInfo mount) {
         return "/proc".equals(mount.getTarget()) && "proc".equals(mount.getType());
     }
 
-    private static void checkMount(ContainerMountInfo mount) throws LaunchException {
+    private static void checkMount(ContainerMountInfo mount, RootfsEntry rootfs) throws LaunchException {
         String target = mount.getTarget();
         if (!target.startsWith("/") || hasDotComponent(target)) {
             throw new LaunchException("Invalid mount target '" + target
                     + "': it must be an absolute path without '.' or '..' components");
         }
-        if (!Files.exists(Path.of(target))) {
+        boolean inRootfs = rootfs != null && rootfs.contains(target);
+        if (!inRootfs && !Files.exists(Path.of(target))) {
             throw new LaunchException("Invalid mount target '" + target + "': no such file or directory");
         }
         if ((mount.getFlags() & MountFlags.MS_BIND) != 0) {
@@ -155,7 +161,7 @@ record ContainerProgram(int cloneFlags, List<ContainerMountInfo> mounts, String 
                 throw new LaunchException("Invalid mount source '" + source + "' for target '" + target
                         + "': it must be an absolute path without '.' or '..' components");
             }
-            if (!Files.exists(Path.of(source))) {
+            if (!(rootfs != null && rootfs.contains(source)) && !Files.exists(Path.of(source))) {
                 throw new LaunchException("Invalid mount source '" + source + "' for target '" + target
                         + "': no such file or directory");
             }

@@ -51,9 +51,12 @@ public final class LinuxContainer implements LaunchedContainer {
         return pid;
     }
 
-    /** @return the container's cgroup directory (freezer v1, else cgroup2) */
-    public Path cgroup() {
-        return cgroup.path();
+    /**
+     * @return the container's cgroup directory (freezer v1, else cgroup2); empty with a pid
+     *     namespace, whose init's death kills every member
+     */
+    public java.util.Optional<Path> cgroup() {
+        return java.util.Optional.ofNullable(cgroup).map(ContainerCgroup::path);
     }
 
     /** @return CPU time (user + system, microseconds) of the container's processes, once it has exited */
@@ -163,6 +166,9 @@ public final class LinuxContainer implements LaunchedContainer {
     }
 
     private void killCgroup() {
+        if (cgroup == null) {
+            return;
+        }
         try {
             cgroup.killAll();
         } catch (IOException e) {
@@ -181,26 +187,44 @@ public final class LinuxContainer implements LaunchedContainer {
             Processes.Exit result = Processes.wait4(pid);
             usage = result;
             release(false);
-            if (!pidNamespace) {
+            int status = result.status();
+            if (pidNamespace) {
+                status = taskStatus(status);
+            } else {
                 // the task is gone; what it left running in its cgroup goes too (as Mesos destroys)
                 killCgroup();
-                writeExitStatus(result.status());
+                writeExitStatus(status);
             }
-            LinuxLauncher.removeQuietly(cgroup);
-            exit.complete(result.status());
+            if (cgroup != null) {
+                LinuxLauncher.removeQuietly(cgroup);
+            }
+            exit.complete(status);
         } catch (NativeException | RuntimeException e) {
             exit.completeExceptionally(e);
         }
+    }
+
+    /**
+     * The supervisor exits with the shell's view of the task's end: its code, or 128+N when signal N
+     * killed it. Turn that back into the task's raw wait status, as the supervisor records it in the
+     * status file (a task that exits with 129..192 on purpose reads as killed, as with any shell).
+     * The supervisor itself killed by a signal (SIGKILL on destroy) is reported as is.
+     */
+    static int taskStatus(int initStatus) {
+        if ((initStatus & 0x7f) != 0) {
+            return initStatus;
+        }
+        int code = (initStatus >> 8) & 0xff;
+        return code > 128 && code < 128 + 65 ? code - 128 : code << 8;
     }
 
     private void writeExitStatus(int status) {
         if (exitStatusFile == null) {
             return;
         }
-        int code = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f);
         Path temporary = exitStatusFile.resolveSibling(exitStatusFile.getFileName() + ".tmp");
         try {
-            Files.writeString(temporary, code + "\n");
+            Files.writeString(temporary, status + "\n");
             Files.move(temporary, exitStatusFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, "Failed to write exit status file '" + exitStatusFile + "': " + e);

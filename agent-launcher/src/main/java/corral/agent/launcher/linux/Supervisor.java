@@ -10,8 +10,14 @@ final class Supervisor {
      * PID 1 of a container with its own pid namespace: holds until the agent's go (a line on fd 3;
      * EOF means abort), starts the task in the background, forwards TERM, INT, HUP, QUIT, USR1 and
      * USR2 to it (an init ignores signals it has no handler for), reaps orphans while it waits (dash's
-     * {@code wait} collects any child), records the task's status to {@code $1} (write a temporary
-     * file, then rename) and exits with it. {@code $2...} is the task's command.
+     * {@code wait} collects any child), records the task's raw wait status to {@code $1} and exits
+     * with the shell's view of it (the code, or 128+N for death by signal N).
+     * {@code $2...} is the task's command.
+     *
+     * <p>The status file is created only once the task has ended and is filled by one
+     * {@code write} of a few bytes, so a reader that finds the init gone sees either the status, or
+     * no file or an empty one (the init was killed right then): "unknown" either way, exactly as
+     * with a temporary file and {@code mv}, which would cost one more exec per launch.
      */
     static final String INIT = String.join("\n",
             "read -r _ <&3 || exit 1",
@@ -31,7 +37,9 @@ final class Supervisor {
             "  wait \"$c\"; r=$?",
             "  kill -0 \"$c\" 2>/dev/null || break",
             "done",
-            "if [ -n \"$f\" ]; then printf '%s\\n' \"$r\" >\"$f.tmp\" && /bin/mv -f \"$f.tmp\" \"$f\"; fi",
+            // the file holds a raw wait status, as waitpid gives it: 128+N from wait means signal N
+            "if [ \"$r\" -gt 128 ]; then w=$((r - 128)); else w=$((r * 256)); fi",
+            "[ -z \"$f\" ] || printf '%s\\n' \"$w\" >\"$f\"",
             "exit \"$r\"");
 
     /** Without a pid namespace: hold until the go on fd 3, then become the task itself. */

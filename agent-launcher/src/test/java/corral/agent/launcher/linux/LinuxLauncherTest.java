@@ -122,16 +122,17 @@ class LinuxLauncherTest {
         assertTrue(ps.get(2).endsWith(" ps"), ps.get(2));
         assertEquals(before, mountinfo(), "no mount of the container reaches the host");
         assertEquals("0\n", Files.readString(s.exitStatusFile()));
-        assertFalse(Files.exists(c instanceof LinuxContainer l ? l.cgroup() : null), "cgroup removed");
+        assertTrue(((LinuxContainer) c).cgroup().isEmpty(), "a pid namespace needs no cgroup to be killed");
     }
 
     @Test
     void taskStartsInItsCgroupWithCleanSignalsOnlyThreeFdsAndExactlyTheGivenEnvironment() throws Exception {
         List<String> agentCgroupsBefore = threadCgroups();
-        LaunchSpec s = spec(ns(PID_AND_MOUNT), "sh", "-c",
+        LaunchSpec s = spec(ns(LinuxNamespaces.CLONE_NEWNS), "sh", "-c",
                 "cat /proc/self/cgroup; grep -E '^Sig(Blk|Ign)' /proc/self/status; ls /proc/$$/fd; echo ENV; env");
         LinuxContainer c = (LinuxContainer) launcher.launch(s);
-        assertEquals(List.of(c.pid()), pids(c.cgroup()), "the held init is in the cgroup before it runs anything");
+        Path cgroup = c.cgroup().orElseThrow();
+        assertEquals(List.of(c.pid()), pids(cgroup), "the held init is in the cgroup before it runs anything");
         assertEquals(0, run(c));
         String text = out(s);
         assertTrue(text.contains(":freezer:/" + ROOT + "/" + s.containerId().getValue() + "\n"), text);
@@ -141,6 +142,7 @@ class LinuxLauncherTest {
         Set<String> env = new TreeSet<>(text.lines().dropWhile(l -> !l.equals("ENV")).skip(1).toList());
         assertEquals(Set.of("MARK=a b", "PATH=/usr/bin:/bin", "PWD=" + s.workingDirectory()), env, text);
         assertEquals(agentCgroupsBefore, threadCgroups(), "no agent thread entered a container cgroup");
+        assertFalse(Files.exists(cgroup), "cgroup removed after the exit");
     }
 
     private static List<Long> pids(Path cgroup) throws IOException {
@@ -167,7 +169,7 @@ class LinuxLauncherTest {
         assertEquals(3 << 8, run(launcher.launch(s)));
         assertEquals("out\n", out(s));
         assertEquals("err\n", Files.readString(s.stderr()));
-        assertEquals("3\n", Files.readString(s.exitStatusFile()));
+        assertEquals((3 << 8) + "\n", Files.readString(s.exitStatusFile()), "the raw wait status, for recovery");
 
         LaunchSpec k = spec(ns(PID_AND_MOUNT), "sleep", "30");
         LaunchedContainer c = launcher.launch(k);
@@ -202,7 +204,8 @@ class LinuxLauncherTest {
         c.start();
         Thread.sleep(100);
         c.destroy(Duration.ofSeconds(10));
-        assertEquals(143 << 8, c.exit().getNow(-1), "sleep died of the forwarded SIGTERM");
+        assertEquals(15, c.exit().getNow(-1), "sleep died of the forwarded SIGTERM");
+        assertEquals("15\n", Files.readString(polite.exitStatusFile()));
 
         LaunchSpec stubborn = spec(ns(PID_AND_MOUNT), "sh", "-c", "trap '' TERM; echo ready; sleep 30 & wait");
         LaunchedContainer d = launcher.launch(stubborn);
@@ -220,7 +223,7 @@ class LinuxLauncherTest {
         LinuxContainer c = (LinuxContainer) launcher.launch(s);
         c.start();
         awaitText(s.stdout(), "ready");
-        List<Long> members = pids(c.cgroup());
+        List<Long> members = pids(c.cgroup().orElseThrow());
         assertEquals(3, members.size(), members.toString());
         c.destroy(Duration.ZERO);
         assertEquals(9, c.exit().getNow(-1));
@@ -230,7 +233,7 @@ class LinuxLauncherTest {
             String state = Files.exists(stat) ? Files.readString(stat).replaceAll(".*\\) (\\S).*\\s*", "$1") : "gone";
             assertTrue(state.equals("gone") || state.equals("Z"), "process " + pid + " survived: " + state);
         }
-        assertFalse(Files.exists(c.cgroup()));
+        assertFalse(Files.exists(c.cgroup().orElseThrow()));
     }
 
     @Test
@@ -334,20 +337,39 @@ class LinuxLauncherTest {
     @Test
     void hundredSequentialLaunchesLeaveNothingBehind() throws Exception {
         run(launcher.launch(spec(ns(PID_AND_MOUNT), "true")));
+        run(launcher.launch(spec(ns(LinuxNamespaces.CLONE_NEWNS), "true")));
         String mounts = mountinfo();
         long fds = count(Path.of("/proc/self/fd"));
         long threads = count(Path.of("/proc/self/task"));
         Path cgroupRoot = ContainerCgroup.Hierarchy.find().mount().resolve(ROOT);
         for (int i = 0; i < 100; i++) {
-            assertEquals(0, run(launcher.launch(spec(ns(PID_AND_MOUNT), "true"))));
+            // half with a pid namespace, half with only a mount namespace and a freezer cgroup
+            int flags = i % 2 == 0 ? PID_AND_MOUNT : LinuxNamespaces.CLONE_NEWNS;
+            assertEquals(0, run(launcher.launch(spec(ns(flags), "true"))));
         }
-        Thread.sleep(100); // waiter threads end right after completing the exit
+        // waiter threads end right after completing the exit
+        for (int i = 0; i < 500 && corralThreads() > 0; i++) {
+            Thread.sleep(10);
+        }
         assertEquals(mounts, mountinfo());
         assertEquals(fds, count(Path.of("/proc/self/fd")));
         assertTrue(count(Path.of("/proc/self/task")) <= threads + 1, "threads " + threads + " -> " + count(Path.of("/proc/self/task")));
-        assertEquals(0, Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("corral-")).count());
+        assertEquals(0, corralThreads());
         try (Stream<Path> left = Files.list(cgroupRoot)) {
             assertEquals(0, left.filter(Files::isDirectory).count());
+        }
+    }
+
+    private static long corralThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("corral-")).count();
+    }
+
+    private static long directories(Path d) throws IOException {
+        if (!Files.isDirectory(d)) {
+            return 0;
+        }
+        try (Stream<Path> s = Files.list(d)) {
+            return s.filter(Files::isDirectory).count();
         }
     }
 
@@ -361,7 +383,7 @@ class LinuxLauncherTest {
     void badInputFailsNamingFieldAndValueAndLeavesNothingBehind() throws Exception {
         String mounts = mountinfo();
         Path cgroupRoot = ContainerCgroup.Hierarchy.find().mount().resolve(ROOT);
-        long cgroups = Files.isDirectory(cgroupRoot) ? count(cgroupRoot) : 0;
+        long cgroups = directories(cgroupRoot);
         assertEquals("Invalid command: 'argv' is empty; a container needs a command to run",
                 assertThrows(LaunchException.class, () -> launcher.launch(spec(ns(PID_AND_MOUNT)))).getMessage());
         assertEquals("Invalid command 'no-such-program': not found in PATH '/usr/bin:/bin'", assertThrows(
@@ -386,13 +408,13 @@ class LinuxLauncherTest {
         // a mount that fails in the kernel (a file onto a directory) after the cgroup was made
         Path file = Files.writeString(dir.resolve("file"), "x");
         Path target = Files.createDirectories(dir.resolve("dirtarget"));
-        ContainerLaunchInfo kernelRefuses = ContainerLaunchInfo.newBuilder(ns(PID_AND_MOUNT)).addMounts(
+        ContainerLaunchInfo kernelRefuses = ContainerLaunchInfo.newBuilder(ns(LinuxNamespaces.CLONE_NEWNS)).addMounts(
                 ContainerMountInfo.newBuilder().setSource(file.toString()).setTarget(target.toString())
                         .setFlags(MountFlags.MS_BIND)).build();
         LaunchException e = assertThrows(LaunchException.class, () -> launcher.launch(spec(kernelRefuses, "true")));
         assertEquals("Failed to mount '" + file + "' to '" + target + "': ENOTDIR (Not a directory)", e.getMessage());
         assertEquals(mounts, mountinfo());
-        assertEquals(cgroups, Files.isDirectory(cgroupRoot) ? count(cgroupRoot) : 0);
+        assertEquals(cgroups, directories(cgroupRoot));
     }
 
     private static void awaitText(Path file, String text) throws Exception {

@@ -85,6 +85,7 @@ final class DuIsolator implements Isolator {
         volatile long quotaBytes;
         volatile Long lastUsage;
         volatile boolean inFlight;
+        volatile Process running;
 
         Tracked(Path path, boolean ephemeral) {
             this.path = path;
@@ -120,7 +121,9 @@ final class DuIsolator implements Isolator {
                 continue;
             }
             Path sandbox = Path.of(state.getDirectory());
-            containers.put(key(state.getContainerId()), new Container(sandbox, ephemeral(sandbox, state.getEphemeralVolumesList())));
+            Container container = new Container(sandbox, ephemeral(sandbox, state.getEphemeralVolumesList()));
+            container.isolated = true; // running: sampling starts with the quotas of the next update
+            containers.put(key(state.getContainerId()), container);
         }
     }
 
@@ -202,6 +205,13 @@ final class DuIsolator implements Isolator {
         synchronized (container) {
             if (container.tick != null) {
                 container.tick.cancel(false);
+            }
+        }
+        for (Tracked t : container.paths.values()) {
+            Process p = t.running;
+            if (p != null) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
             }
         }
     }
@@ -321,7 +331,7 @@ final class DuIsolator implements Isolator {
             path = Path.of(path + "/"); // a linked volume: make du measure what it points at
         }
         try {
-            Optional<Long> used = du(path, excludes);
+            Optional<Long> used = du(t, path, excludes);
             if (used.isEmpty()) {
                 return;
             }
@@ -351,7 +361,7 @@ final class DuIsolator implements Isolator {
     }
 
     /** @return the size in bytes, or empty when du failed or timed out (logged) */
-    private Optional<Long> du(Path path, List<Path> excludes) {
+    private Optional<Long> du(Tracked t, Path path, List<Path> excludes) {
         List<String> argv = command.forPath(path, excludes);
         Process process;
         try {
@@ -361,6 +371,7 @@ final class DuIsolator implements Isolator {
             LOG.log(Level.WARNING, "Failed to perform ''du'' on ''{0}'': {1}", path, e.getMessage());
             return Optional.empty();
         }
+        t.running = process;
         try {
             CompletableFuture<byte[]> out = drain(process.getInputStream());
             CompletableFuture<byte[]> err = drain(process.getErrorStream());
@@ -391,6 +402,8 @@ final class DuIsolator implements Isolator {
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             LOG.log(Level.WARNING, "Failed to read the output of ''du'' on ''{0}'': {1}", path, e.toString());
             return Optional.empty();
+        } finally {
+            t.running = null;
         }
     }
 

@@ -118,11 +118,12 @@ public final class XfsIsolator implements Isolator {
     }
 
     /**
-     * @return the gauges for {@code /metrics/snapshot}, by Mesos's names: {@value #PROJECT_IDS_TOTAL}
-     *     and {@value #PROJECT_IDS_FREE}; read afresh on each call
+     * @return Mesos's gauges {@value #PROJECT_IDS_TOTAL} and {@value #PROJECT_IDS_FREE}, for
+     *     {@code /metrics/snapshot}; read afresh on each call
      */
-    public Map<String, Long> metrics() {
-        return Map.of(PROJECT_IDS_TOTAL, projectIdsTotal(), PROJECT_IDS_FREE, projectIdsFree());
+    @Override
+    public Map<String, Double> metrics() {
+        return Map.of(PROJECT_IDS_TOTAL, (double) projectIdsTotal(), PROJECT_IDS_FREE, (double) projectIdsFree());
     }
 
     // --- lifecycle ------------------------------------------------------------------------------
@@ -205,10 +206,9 @@ public final class XfsIsolator implements Isolator {
             }
             LOG.log(Level.INFO, "Assigned project {0} to ''{1}''", String.valueOf(projectId), sandbox);
             applyQuota(containerId, projectId, quota);
-        } catch (IOException | IsolatorException e) {
-            release(null, labelled, projectId);
-            String why = e instanceof IsolatorException ? e.getMessage() : e.getMessage();
-            throw new IsolatorException("Failed to assign project " + projectId + ": " + why, e);
+        } catch (IOException | RuntimeException e) {
+            release(null, labelled, projectId); // undo: labels off, record dropped, id free again
+            throw new IsolatorException("Failed to assign project " + projectId + ": " + e.getMessage(), e);
         }
         containers.put(key(containerId), new Info(containerId, sandbox, ephemeral, projectId, quota));
         return Optional.empty();
@@ -337,7 +337,7 @@ public final class XfsIsolator implements Isolator {
             }
             try {
                 FsXattr.setTree(dir, 0);
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
                 clean = false;
                 LOG.log(Level.WARNING, "Failed to clear project {0} from ''{1}'': {2}", String.valueOf(projectId), dir, e.getMessage());
             }

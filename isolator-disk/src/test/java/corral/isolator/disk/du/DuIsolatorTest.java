@@ -17,6 +17,7 @@ import corral.isolator.spi.mesos.Value;
 import corral.isolator.spi.mesos.Volume;
 import corral.isolator.spi.mesos.slave.ContainerConfig;
 import corral.isolator.spi.mesos.slave.ContainerLimitation;
+import corral.isolator.spi.mesos.slave.ContainerState;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -145,8 +146,12 @@ class DuIsolatorTest {
 
         assertEquals(TaskStatus.Reason.REASON_CONTAINER_LIMITATION_DISK, limitation.getReason());
         assertEquals(List.of(disk(5)), limitation.getResourcesList());
-        assertTrue(limitation.getMessage().matches("Disk usage \\((20MB|20[0-9]{3}KB)\\) exceeds quota \\(5MB\\)"),
-                limitation.getMessage());
+        // the sample may land mid-write: any usage above 5 MB, in Mesos's Bytes format
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("Disk usage \\(([0-9]+)(KB|MB)\\) exceeds quota \\(5MB\\)")
+                .matcher(limitation.getMessage());
+        assertTrue(m.matches(), limitation.getMessage());
+        long used = Long.parseLong(m.group(1)) << (m.group(2).equals("MB") ? 20 : 10);
+        assertTrue(used > 5 * MB, limitation.getMessage());
     }
 
     @Test
@@ -262,6 +267,20 @@ class DuIsolatorTest {
     private static long sleepers() {
         return ProcessHandle.current().descendants()
                 .filter(p -> p.info().commandLine().orElse("").contains("sleep 600")).count();
+    }
+
+    @Test
+    void recoveredContainersAreSampledAgainFromTheirNextUpdate() throws Exception {
+        DuIsolator isolator = isolator(false, "1secs");
+        Path sandbox = sandbox("rec");
+        write(sandbox.resolve("data"), 2 * MB);
+        isolator.recover(List.of(ContainerState.newBuilder().setContainerId(id("rec")).setPid(1)
+                .setDirectory(sandbox.toString()).build()), java.util.Set.of());
+        assertFalse(usage(isolator, id("rec")).hasDiskLimitBytes(), "quotas come back with the next update");
+        isolator.update(id("rec"), List.of(disk(3)), Map.of());
+        await("sampled after recovery", Duration.ofSeconds(10),
+                () -> usage(isolator, id("rec")).getDiskUsedBytes() >= 2 * MB);
+        assertEquals(3 * MB, usage(isolator, id("rec")).getDiskLimitBytes());
     }
 
     @Test

@@ -113,6 +113,14 @@ class XfsLabellingTest {
     }
 
     @Test
+    void endlessNestingIsRefusedNotFollowedIntoAStackOverflow() throws Exception {
+        Path sandbox = fresh("deep");
+        Files.createDirectories(sandbox.resolve("d/".repeat(1001)));
+        java.io.IOException e = assertThrows(java.io.IOException.class, () -> FsXattr.setTree(sandbox, 5045));
+        assertTrue(e.getMessage().startsWith("directories nested deeper than 1000 levels at " + sandbox), e.getMessage());
+    }
+
+    @Test
     void findsTheLoopDeviceOfAPath() throws Exception {
         assertEquals(xfs.device(), Quota.deviceOf(fresh("dev")));
         assertEquals(Quota.XFS_SUPER_MAGIC, Quota.statfsType(xfs.mountPoint()));

@@ -86,7 +86,8 @@ public final class XfsQuotaGuest {
         XfsIsolator isolator = create(work, Map.of());
         check(isolator.projectIdsTotal() == 5001, "total " + isolator.projectIdsTotal());
         check(isolator.projectIdsFree() == 5001, "free " + isolator.projectIdsFree());
-        check(isolator.metrics().get(XfsIsolator.PROJECT_IDS_FREE) == 5001, "metrics " + isolator.metrics());
+        check(isolator.metrics().equals(java.util.Map.of(XfsIsolator.PROJECT_IDS_TOTAL, 5001.0, XfsIsolator.PROJECT_IDS_FREE, 5001.0)),
+                "metrics " + isolator.metrics());
         int flags = Quota.status("/dev/ubda");
         check((flags & Quota.FS_QUOTA_PDQ_ACCT) != 0 && (flags & Quota.FS_QUOTA_PDQ_ENFD) != 0, "qs_flags " + flags);
         isolator.shutdown();

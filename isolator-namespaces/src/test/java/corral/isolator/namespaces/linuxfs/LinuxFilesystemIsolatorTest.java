@@ -1,0 +1,183 @@
+package corral.isolator.namespaces.linuxfs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import corral.isolator.spi.Isolator;
+import corral.isolator.spi.IsolatorException;
+import corral.isolator.spi.IsolatorProvider;
+import corral.isolator.spi.LinuxNamespaces;
+import corral.isolator.spi.MountFlags;
+import corral.isolator.spi.mesos.CommandInfo;
+import corral.isolator.spi.mesos.ContainerID;
+import corral.isolator.spi.mesos.ContainerInfo;
+import corral.isolator.spi.mesos.Volume;
+import corral.isolator.spi.mesos.slave.ContainerClass;
+import corral.isolator.spi.mesos.slave.ContainerConfig;
+import corral.isolator.spi.mesos.slave.ContainerLaunchInfo;
+import corral.isolator.spi.mesos.slave.ContainerMountInfo;
+import corral.isolator.testkit.TestContext;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LinuxFilesystemIsolatorTest {
+
+    static final ContainerID ID = ContainerID.newBuilder().setValue("c1").build();
+
+    @TempDir
+    Path tmp;
+    Path rootfs;
+    Path sandbox;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        rootfs = Files.createDirectories(tmp.resolve("rootfs"));
+        sandbox = Files.createDirectories(tmp.resolve("sandbox"));
+        Files.createDirectories(rootfs.resolve("proc"));
+    }
+
+    Isolator isolator(String... isolation) {
+        getClass().getModule().addUses(IsolatorProvider.class);
+        IsolatorProvider provider = ServiceLoader.load(IsolatorProvider.class).stream().map(ServiceLoader.Provider::get)
+                .filter(p -> p.id().equals("filesystem/linux")).findFirst().orElseThrow();
+        TestContext context = TestContext.of(tmp, Map.of("corral.agent.sandbox_directory", "/mnt/mesos/sandbox"), isolation);
+        TestContext asRoot = new TestContext(context.config(), context.workDir(), context.runtimeDir(),
+                context.stateDir(), context.isolation(), true);
+        return provider.create(asRoot).isolator().orElseThrow();
+    }
+
+    ContainerConfig.Builder config() {
+        return ContainerConfig.newBuilder().setDirectory(sandbox.toString())
+                .setCommandInfo(CommandInfo.newBuilder().setValue("true"))
+                .setContainerInfo(ContainerInfo.newBuilder().setType(ContainerInfo.Type.MESOS));
+    }
+
+    @Test
+    void aContainerWithARootfsGetsItsMountsInOrderWithTargetsInsideIt() {
+        ContainerLaunchInfo launch = isolator("filesystem/linux").prepare(ID, config().setRootfs(rootfs.toString()).build())
+                .orElseThrow();
+
+        String r = rootfs.toString();
+        assertEquals(List.of(LinuxNamespaces.CLONE_NEWNS), launch.getCloneNamespacesList());
+        assertEquals(false, launch.hasRootfs(), "the containerizer sets rootfs, never an isolator");
+        assertEquals(List.of(
+                "/ <- - - rec,slave -",
+                r + " <- " + r + " - bind,rec -",
+                r + "/proc <- proc proc nosuid,nodev,noexec -",
+                r + "/sys <- sysfs sysfs rdonly,nosuid,nodev,noexec -",
+                r + "/dev <- tmpfs tmpfs nosuid,noexec mode=755,size=65536k",
+                r + "/dev/null <- /dev/null - bind -",
+                r + "/dev/zero <- /dev/zero - bind -",
+                r + "/dev/full <- /dev/full - bind -",
+                r + "/dev/random <- /dev/random - bind -",
+                r + "/dev/urandom <- /dev/urandom - bind -",
+                r + "/dev/tty <- /dev/tty - bind -",
+                r + "/dev/pts <- devpts devpts nosuid,noexec newinstance,ptmxmode=0666,mode=0620,gid=5",
+                r + "/dev/ptmx <- " + r + "/dev/pts/ptmx - bind -",
+                r + "/dev/shm <- tmpfs tmpfs nosuid,nodev mode=1777",
+                r + "/mnt/mesos/sandbox <- " + sandbox + " - bind,rec -"),
+                launch.getMountsList().stream().map(LinuxFilesystemIsolatorTest::describe).toList());
+    }
+
+    @Test
+    void namespacesIpcMakesDevShmInstead() {
+        ContainerLaunchInfo launch = isolator("filesystem/linux", "namespaces/ipc")
+                .prepare(ID, config().setRootfs(rootfs.toString()).build()).orElseThrow();
+        assertTrue(launch.getMountsList().stream().noneMatch(m -> m.getTarget().endsWith("/dev/shm")));
+    }
+
+    @Test
+    void imageSymlinksCannotPointMountTargetsOutsideTheRootfs() throws IOException {
+        // an image whose /mnt is a symlink to the host's / and whose /sys climbs out with ..
+        Files.createSymbolicLink(rootfs.resolve("mnt"), Path.of("/"));
+        Files.createSymbolicLink(rootfs.resolve("sys"), Path.of("../../../.."));
+        Files.createDirectories(rootfs.resolve("usr/lib"));
+        Files.createSymbolicLink(rootfs.resolve("lib"), Path.of("usr/lib"));
+        Volume volume = Volume.newBuilder().setContainerPath("/lib/data").setHostPath(sandbox.toString())
+                .setMode(Volume.Mode.RO).build();
+
+        ContainerLaunchInfo launch = isolator("filesystem/linux").prepare(ID, config().setRootfs(rootfs.toString())
+                .setContainerInfo(ContainerInfo.newBuilder().setType(ContainerInfo.Type.MESOS).addVolumes(volume))
+                .build()).orElseThrow();
+
+        List<String> targets = launch.getMountsList().stream().map(ContainerMountInfo::getTarget).toList();
+        // /mnt -> / means the rootfs itself: the sandbox lands at <rootfs>/mesos/sandbox, never on the host
+        assertTrue(targets.contains(rootfs + "/mesos/sandbox"), targets.toString());
+        assertTrue(targets.contains(rootfs.toString()), targets.toString());
+        assertEquals(rootfs.toString(), launch.getMounts(3).getTarget(), "sysfs lands on the rootfs itself, not the host");
+        for (String target : targets.subList(1, targets.size())) {
+            assertTrue(Path.of(target).startsWith(rootfs), target + " is inside the rootfs");
+        }
+        int n = launch.getMountsCount();
+        assertEquals(rootfs + "/usr/lib/data <- " + sandbox + " - bind,rec -", describe(launch.getMounts(n - 2)));
+        assertEquals(rootfs + "/usr/lib/data <- - - rdonly,remount,bind -", describe(launch.getMounts(n - 1)));
+    }
+
+    @Test
+    void withoutARootfsOnlyTheMountNamespaceAndVolumes() throws IOException {
+        Files.createDirectories(tmp.resolve("data"));
+        Volume volume = Volume.newBuilder().setContainerPath("data").setMode(Volume.Mode.RW)
+                .setSource(Volume.Source.newBuilder().setType(Volume.Source.Type.HOST_PATH)
+                        .setHostPath(Volume.Source.HostPath.newBuilder().setPath(tmp.resolve("data").toString())))
+                .build();
+        ContainerLaunchInfo launch = isolator("filesystem/linux").prepare(ID, config()
+                .setContainerInfo(ContainerInfo.newBuilder().setType(ContainerInfo.Type.MESOS).addVolumes(volume))
+                .build()).orElseThrow();
+        assertEquals(List.of("/ <- - - rec,slave -", sandbox + "/data <- " + tmp.resolve("data") + " - bind,rec -"),
+                launch.getMountsList().stream().map(LinuxFilesystemIsolatorTest::describe).toList());
+    }
+
+    @Test
+    void badInputGetsMesossMessages() {
+        Isolator isolator = isolator("filesystem/linux");
+        IsolatorException debug = assertThrows(IsolatorException.class, () -> isolator.prepare(ID,
+                config().setRootfs(rootfs.toString()).setContainerClass(ContainerClass.DEBUG).build()));
+        assertEquals("A 'rootfs' cannot be set for DEBUG containers", debug.getMessage());
+
+        Volume missing = Volume.newBuilder().setContainerPath("/nope-" + System.nanoTime()).setHostPath(sandbox.toString())
+                .setMode(Volume.Mode.RW).build();
+        IsolatorException absolute = assertThrows(IsolatorException.class, () -> isolator.prepare(ID, config()
+                .setContainerInfo(ContainerInfo.newBuilder().setType(ContainerInfo.Type.MESOS).addVolumes(missing)).build()));
+        assertEquals("Absolute container path '" + missing.getContainerPath() + "' does not exist", absolute.getMessage());
+
+        Volume climbing = missing.toBuilder().setContainerPath("../../etc").build();
+        IsolatorException dotdot = assertThrows(IsolatorException.class, () -> isolator.prepare(ID, config()
+                .setContainerInfo(ContainerInfo.newBuilder().setType(ContainerInfo.Type.MESOS).addVolumes(climbing)).build()));
+        assertEquals("The container path '../../etc' of a volume must not contain '..'", dotdot.getMessage());
+    }
+
+    @Test
+    void refusesToRunWithoutRoot() {
+        getClass().getModule().addUses(IsolatorProvider.class);
+        IsolatorProvider provider = ServiceLoader.load(IsolatorProvider.class).stream().map(ServiceLoader.Provider::get)
+                .filter(p -> p.id().equals("filesystem/linux")).findFirst().orElseThrow();
+        TestContext context = TestContext.of(tmp, Map.of("corral.agent.sandbox_directory", "/mnt/mesos/sandbox"), "filesystem/linux");
+        TestContext notRoot = new TestContext(context.config(), context.workDir(), context.runtimeDir(),
+                context.stateDir(), context.isolation(), false);
+        assertEquals("'filesystem/linux' isolator requires root privileges",
+                provider.create(notRoot).unavailableReason().orElseThrow());
+    }
+
+    static String describe(ContainerMountInfo m) {
+        StringBuilder flags = new StringBuilder();
+        int f = m.getFlags();
+        String[] names = {"rdonly", "nosuid", "nodev", "noexec", "remount", "bind", "rec", "slave"};
+        int[] bits = {MountFlags.MS_RDONLY, MountFlags.MS_NOSUID, MountFlags.MS_NODEV, MountFlags.MS_NOEXEC,
+            MountFlags.MS_REMOUNT, MountFlags.MS_BIND, MountFlags.MS_REC, MountFlags.MS_SLAVE};
+        for (int i = 0; i < bits.length; i++) {
+            if ((f & bits[i]) != 0) {
+                flags.append(flags.length() == 0 ? "" : ",").append(names[i]);
+            }
+        }
+        return m.getTarget() + " <- " + (m.hasSource() ? m.getSource() : "-") + " " + (m.hasType() ? m.getType() : "-")
+                + " " + flags + " " + (m.hasOptions() ? m.getOptions() : "-");
+    }
+}

@@ -22,6 +22,7 @@ import java.util.Set;
 public final class Hierarchies {
 
     private static final Path MOUNTINFO = Path.of("/proc/self/mountinfo");
+    private static final Path PROC_CGROUPS = Path.of("/proc/cgroups");
     /** Mount options of cgroup v1 mounts that are not controllers. */
     private static final Set<String> NOT_CONTROLLERS = Set.of("rw", "ro", "noprefix", "clone_children", "xattr",
             "cpuset_v2_mode", "favordynmods", "nsdelegate", "memory_recursiveprot", "memory_localevents",
@@ -143,6 +144,35 @@ public final class Hierarchies {
             return unified();
         }
         return v1("freezer").or(this::unified);
+    }
+
+    /**
+     * Says, without changing anything, why {@link #mountV1} could not give a controller's v1
+     * hierarchy: the kernel lacks or disables it, or it is bound to the v2 hierarchy.
+     *
+     * @param controller a v1 controller, such as {@code net_cls}
+     * @return the reason, or empty when it is mounted or can be
+     * @throws NativeException when {@code /proc/cgroups} cannot be read
+     */
+    public Optional<String> v1Unavailable(String controller) throws NativeException {
+        if (v1(controller).isPresent()) {
+            return Optional.empty();
+        }
+        String[] entry = CgroupFs.read(PROC_CGROUPS).lines()
+                .map(l -> l.split("\\s+")).filter(f -> f.length == 4 && f[0].equals(controller))
+                .findFirst().orElse(null);
+        if (entry == null) {
+            return Optional.of("this kernel has no " + controller + " controller");
+        }
+        if (!entry[3].equals("1")) {
+            return Optional.of("the " + controller + " controller is disabled (cgroup_disable on the kernel command line)");
+        }
+        Optional<Hierarchy> unified = unified().filter(h -> h.controllers().contains(controller));
+        if (unified.isPresent()) {
+            return Optional.of("the " + controller + " controller is bound to the cgroup v2 hierarchy at "
+                    + unified.get().mountPoint());
+        }
+        return Optional.empty();
     }
 
     /**

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import corral.bindings.CgroupFs;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
@@ -137,6 +138,19 @@ class HierarchiesTest {
             }
             Files.deleteIfExists(root.resolve(name));
             Files.delete(root);
+        }
+    }
+
+    @Test
+    void whyAControllerCannotBeMountedIsToldWithoutMountingIt() throws Exception {
+        Hierarchies h = Hierarchies.detect();
+        assertEquals(Optional.of("this kernel has no bogus controller"), h.v1Unavailable("bogus"));
+        assertEquals(Optional.empty(), h.v1Unavailable("freezer"), "mounted");
+        // on this kind of host hugetlb is the one controller left to cgroup2
+        Optional<Hierarchy> unified = h.unified().filter(u -> u.controllers().contains("hugetlb"));
+        if (unified.isPresent()) {
+            assertEquals(Optional.of("the hugetlb controller is bound to the cgroup v2 hierarchy at "
+                    + unified.get().mountPoint()), h.v1Unavailable("hugetlb"));
         }
     }
 }

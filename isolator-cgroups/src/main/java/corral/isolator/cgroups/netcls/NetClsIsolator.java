@@ -2,6 +2,8 @@ package corral.isolator.cgroups.netcls;
 
 import corral.isolator.cgroups.Cgroup;
 import corral.isolator.cgroups.ContainerCgroups;
+import corral.bindings.NativeException;
+import corral.isolator.cgroups.Hierarchies;
 import corral.isolator.cgroups.Hierarchy;
 import corral.isolator.cgroups.NetClsController;
 import corral.isolator.spi.Isolator;
@@ -13,6 +15,7 @@ import corral.isolator.spi.mesos.slave.ContainerLaunchInfo;
 import corral.isolator.spi.mesos.slave.ContainerState;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -39,15 +42,28 @@ final class NetClsIsolator implements Isolator {
     private record Info(Cgroup cgroup, NetClsHandle handle) {
     }
 
-    private final Hierarchy hierarchy;
+    private final Path hierarchyRoot;
+    private Hierarchy hierarchy; // mounted on first use; guarded by this
     private final ContainerCgroups layout;
     private final NetClsHandleManager handles; // null: the operator manages class ids
     private final Map<ContainerID, Info> infos = new ConcurrentHashMap<>();
 
-    NetClsIsolator(Hierarchy hierarchy, ContainerCgroups layout, NetClsHandleManager handles) {
-        this.hierarchy = hierarchy;
+    NetClsIsolator(Path hierarchyRoot, ContainerCgroups layout, NetClsHandleManager handles) {
+        this.hierarchyRoot = hierarchyRoot;
         this.layout = layout;
         this.handles = handles;
+    }
+
+    /** @return the net_cls hierarchy, mounted at {@code <cgroups_hierarchy>/net_cls} if it was not */
+    private synchronized Hierarchy hierarchy() {
+        if (hierarchy == null) {
+            try {
+                hierarchy = Hierarchies.mountV1("net_cls", hierarchyRoot);
+            } catch (NativeException e) {
+                throw new IsolatorException("Failed to mount the net_cls hierarchy: " + e.getMessage(), e);
+            }
+        }
+        return hierarchy;
     }
 
     @Override
@@ -67,7 +83,7 @@ final class NetClsIsolator implements Isolator {
             known.add(state.getContainerId());
         }
         for (ContainerID id : known) {
-            Cgroup cgroup = layout.cgroup(hierarchy, id);
+            Cgroup cgroup = layout.cgroup(hierarchy(), id);
             if (!cgroup.exists()) {
                 // a nested container sharing its parent's cgroup, or one that never got isolated
                 continue;
@@ -76,9 +92,9 @@ final class NetClsIsolator implements Isolator {
         }
         try {
             // cgroups under the root that the agent does not know: Mesos destroys them too
-            for (ContainerID id : layout.containers(hierarchy)) {
+            for (ContainerID id : layout.containers(hierarchy())) {
                 if (!known.contains(id)) {
-                    Cgroup cgroup = layout.cgroup(hierarchy, id);
+                    Cgroup cgroup = layout.cgroup(hierarchy(), id);
                     NetClsHandle handle = recoverHandle(cgroup);
                     LOG.log(Level.INFO, "Cleaning up unknown orphaned net_cls cgroup {0}", cgroup);
                     infos.put(id, new Info(cgroup, handle));
@@ -86,7 +102,7 @@ final class NetClsIsolator implements Isolator {
                 }
             }
         } catch (IOException e) {
-            throw new IsolatorException("Failed to list the net_cls cgroups under " + layout.rootCgroup(hierarchy)
+            throw new IsolatorException("Failed to list the net_cls cgroups under " + layout.rootCgroup(hierarchy())
                     + ": " + e.getMessage(), e);
         }
     }
@@ -118,7 +134,7 @@ final class NetClsIsolator implements Isolator {
         }
         Cgroup cgroup;
         try {
-            cgroup = layout.cgroup(hierarchy, containerId);
+            cgroup = layout.cgroup(hierarchy(), containerId);
         } catch (IllegalArgumentException e) {
             throw new IsolatorException(e.getMessage(), e);
         }

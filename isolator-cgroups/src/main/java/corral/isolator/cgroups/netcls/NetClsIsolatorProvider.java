@@ -4,17 +4,19 @@ import corral.bindings.NativeException;
 import corral.isolator.cgroups.CgroupsSettings;
 import corral.isolator.cgroups.ContainerCgroups;
 import corral.isolator.cgroups.Hierarchies;
-import corral.isolator.cgroups.Hierarchy;
 import corral.isolator.spi.Creation;
 import corral.isolator.spi.IsolatorContext;
 import corral.isolator.spi.IsolatorProvider;
 import corral.isolator.spi.Spi;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
- * Provides {@code cgroups/net_cls}. Needs root and a cgroup v1 host (or a hybrid one); mounts the
- * net_cls hierarchy at {@code <cgroups_hierarchy>/net_cls} when it is not mounted. Stateless.
+ * Provides {@code cgroups/net_cls}. Needs root and a cgroup v1 host (or a hybrid one). Creating the
+ * isolator only checks that the net_cls hierarchy is mounted or can be ({@code bin/agent isolators}
+ * creates every isolator and must not change the host); the isolator mounts it when first used.
+ * Stateless.
  */
 public final class NetClsIsolatorProvider implements IsolatorProvider {
 
@@ -59,19 +61,21 @@ public final class NetClsIsolatorProvider implements IsolatorProvider {
             return Creation.unavailable("The 'cgroups/net_cls' isolator requires root permissions");
         }
         Path root = Path.of(settings.hierarchy());
-        Hierarchy hierarchy;
         try {
             Hierarchies mounted = Hierarchies.detect();
             if (mounted.isUnifiedAt(root)) {
                 return Creation.unavailable("net_cls needs cgroup v1: " + root
                         + " is the cgroup v2 unified hierarchy, which has no net_cls controller");
             }
-            hierarchy = Hierarchies.mountV1("net_cls", root);
+            Optional<String> why = mounted.v1Unavailable("net_cls");
+            if (why.isPresent()) {
+                return Creation.unavailable(PREFIX + "net_cls needs cgroup v1: " + why.get());
+            }
         } catch (NativeException e) {
-            return Creation.unavailable(PREFIX + "Failed to mount the net_cls hierarchy: " + e.getMessage());
+            return Creation.unavailable(PREFIX + e.getMessage());
         }
         NetClsHandleManager handles = flags == null ? null
                 : new NetClsHandleManager(flags.primary(), flags.lower(), flags.upper());
-        return Creation.ready(new NetClsIsolator(hierarchy, layout, handles));
+        return Creation.ready(new NetClsIsolator(root, layout, handles));
     }
 }

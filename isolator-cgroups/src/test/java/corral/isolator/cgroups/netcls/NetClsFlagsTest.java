@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import corral.isolator.testkit.TestContext;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,6 +59,22 @@ class NetClsFlagsTest {
         assertEquals("net_cls needs cgroup v1: " + unified.mountPoint()
                 + " is the cgroup v2 unified hierarchy, which has no net_cls controller",
                 new NetClsIsolatorProvider().create(context).unavailableReason().orElse("ready"));
+    }
+
+    @Test
+    void creatingTheIsolatorChangesNothingOnTheHost() throws Exception {
+        corral.isolator.cgroups.TestCgroups.assumeRoot();
+        List<String> before = cgroupMounts();
+        TestContext context = TestContext.of(work, Map.of("corral.cgroups.cgroups_net_cls_primary_handle", "0x12"),
+                "cgroups/net_cls");
+        assertEquals("ready", new NetClsIsolatorProvider().create(context).toString());
+        assertEquals(before, cgroupMounts(), "bin/agent isolators creates every isolator: creation must not mount");
+    }
+
+    /** The cgroup mounts only: other engineers' tests mount and unmount other things meanwhile. */
+    private static List<String> cgroupMounts() throws java.io.IOException {
+        return java.nio.file.Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
+                .filter(l -> l.contains(" - cgroup")).toList();
     }
 
     private void assertReason(String message, String primary, String secondary) {

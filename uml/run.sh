@@ -4,7 +4,7 @@
 #
 #   uml/run.sh [-t TIMEOUT_S] [-m MEM] [-x XFS_SIZE] [-i XFS_IMAGE] [-e OPTIONS]... [-s DIR]... [-l LOG] -- COMMAND [ARGS...]
 #
-# The guest sees the host's / read-only (hostfs), tmpfs on /tmp and /run, the current directory and
+# The guest sees the host's / read-only (hostfs), tmpfs on /tmp and /run, this repository, the current directory and
 # every -s DIR read-write, and an XFS mounted with pquota on /tmp/xfs (block device /dev/ubda): a
 # fresh sparse image, or -i IMAGE (kept). Each -e OPTIONS adds a fresh XFS mounted with those options
 # (e.g. pqnoenforce) at /tmp/xfs-OPTIONS, on /dev/ubdb, /dev/ubdc... COMMAND runs in the current directory with JAVA_HOME,
@@ -47,7 +47,9 @@ finish() {
 trap finish EXIT
 trap 'exit 143' TERM INT
 
-shares+=("$PWD")
+# the repository this script belongs to (its build output: classes, jars, module path) and the
+# current directory, also when they lie under /tmp, which the guest covers with a tmpfs
+shares=("$(cd "$(dirname "$0")/.." && pwd)" "${shares[@]}" "$PWD")
 printf '%s\n' "${shares[@]}" > "$run/shares"
 {
   printf 'cd %q || exit 126\n' "$PWD"

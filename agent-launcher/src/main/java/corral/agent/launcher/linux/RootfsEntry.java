@@ -2,6 +2,7 @@ package corral.agent.launcher.linux;
 
 import corral.agent.launcher.LaunchException;
 import corral.agent.launcher.LaunchSpec;
+import corral.bindings.RootedPaths;
 import corral.isolator.spi.LinuxNamespaces;
 import corral.isolator.spi.MountFlags;
 import corral.isolator.spi.mesos.slave.ContainerLaunchInfo;
@@ -10,9 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 
 /**
@@ -132,51 +131,13 @@ record RootfsEntry(Path rootfs, String procTarget, String workingDirectory) {
         }
     }
 
-    /**
-     * Resolves a path as a process whose root is {@code rootfs} would: symlinks and {@code ..} never
-     * lead outside it.
-     */
+    /** Resolves a path inside the image as the container will see it (see {@link RootedPaths}). */
     static Path resolveInRoot(Path rootfs, String path) throws LaunchException {
-        Deque<String> todo = new ArrayDeque<>();
-        push(todo, path);
-        Path current = rootfs;
-        int links = 0;
-        while (!todo.isEmpty()) {
-            String part = todo.pop();
-            if (part.isEmpty() || part.equals(".")) {
-                continue;
-            }
-            if (part.equals("..")) {
-                current = current.equals(rootfs) ? current : current.getParent();
-                continue;
-            }
-            Path next = current.resolve(part);
-            if (Files.isSymbolicLink(next)) {
-                if (++links > 40) {
-                    throw new LaunchException("Too many levels of symbolic links resolving '" + path + "' in '"
-                            + rootfs + "'");
-                }
-                String target;
-                try {
-                    target = Files.readSymbolicLink(next).toString();
-                } catch (IOException e) {
-                    throw new LaunchException("Cannot read the symlink '" + next + "': " + e, e);
-                }
-                push(todo, target);
-                if (target.startsWith("/")) {
-                    current = rootfs;
-                }
-                continue;
-            }
-            current = next;
-        }
-        return current;
-    }
-
-    private static void push(Deque<String> todo, String path) {
-        String[] parts = path.split("/");
-        for (int i = parts.length - 1; i >= 0; i--) {
-            todo.push(parts[i]);
+        try {
+            return RootedPaths.resolve(rootfs, path);
+        } catch (IOException e) {
+            throw new LaunchException("Cannot resolve '" + path + "' inside the image '" + rootfs + "': "
+                    + e.getMessage(), e);
         }
     }
 }

@@ -9,6 +9,7 @@ import static corral.isolator.spi.MountFlags.MS_REC;
 import static corral.isolator.spi.MountFlags.MS_REMOUNT;
 import static corral.isolator.spi.MountFlags.MS_SLAVE;
 
+import corral.bindings.RootedPaths;
 import corral.isolator.spi.Isolator;
 import corral.isolator.spi.IsolatorException;
 import corral.isolator.spi.LinuxNamespaces;
@@ -18,6 +19,7 @@ import corral.isolator.spi.mesos.slave.ContainerClass;
 import corral.isolator.spi.mesos.slave.ContainerConfig;
 import corral.isolator.spi.mesos.slave.ContainerLaunchInfo;
 import corral.isolator.spi.mesos.slave.ContainerMountInfo;
+import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -178,7 +180,12 @@ public final class LinuxFilesystemIsolator implements Isolator {
     }
 
     private static String in(Path rootfs, String path) {
-        return InRoot.resolve(rootfs, path).toString();
+        try {
+            return RootedPaths.resolve(rootfs, path).toString();
+        } catch (IOException e) {
+            throw new IsolatorException("Cannot resolve '" + path + "' inside the image '" + rootfs + "': "
+                    + e.getMessage(), e);
+        }
     }
 
     private static ContainerMountInfo mount(String target, String source, String type, int flags, String options) {

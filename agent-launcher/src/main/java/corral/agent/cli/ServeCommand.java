@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
+import sun.misc.Signal;
 import corral.agent.checkpoint.CheckpointLayout;
 import corral.agent.checkpoint.Checkpointer;
 import corral.agent.checkpoint.HostLeftovers;
@@ -35,7 +36,6 @@ import java.util.Properties;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
-import sun.misc.Signal;
 
 /**
  * {@code bin/agent serve}: recovery first, then the HTTP endpoints until SIGTERM (or SIGINT), then a
@@ -146,7 +146,8 @@ public final class ServeCommand implements Command {
             return 1;
         }
         Agent agent = new Agent(containerizer, checkpointer, workDir, new Agent.AgentInfo(agentId(runtimeDir),
-                hostname(), System.currentTimeMillis() / 1000.0, flags(config), version()));
+                hostname(), System.currentTimeMillis() / 1000.0, flags(config), version(),
+                plan.isolators().stream().map(PlannedIsolator::isolator).toList()));
         recovered.containers().forEach(agent::recovered);
         LOG.log(Level.INFO, "recovered " + recovered.containers().size() + " containers, destroyed "
                 + recovered.orphans().size() + " orphans");

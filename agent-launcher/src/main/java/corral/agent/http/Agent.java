@@ -9,6 +9,7 @@ import corral.agent.containerizer.FinalStatus;
 import corral.agent.containerizer.LaunchRequest;
 import corral.agent.http.v1.Call;
 import corral.agent.http.v1.VersionInfo;
+import corral.isolator.spi.Isolator;
 import corral.isolator.spi.mesos.ContainerID;
 import corral.isolator.spi.mesos.ContainerStatus;
 import corral.isolator.spi.mesos.ResourceStatistics;
@@ -138,12 +139,15 @@ public final class Agent {
      * @param startTime when the agent started, in seconds since the epoch
      * @param flags every flag and its value
      * @param version the agent's version
+     * @param isolators the agent's isolators, whose agent-wide {@code metrics()} {@code /metrics/snapshot}
+     *     publishes
      */
     public record AgentInfo(String id, String hostname, double startTime, Map<String, String> flags,
-            VersionInfo version) {
-        /** Copies the flags. */
+            VersionInfo version, List<Isolator> isolators) {
+        /** Copies the flags and the isolators. */
         public AgentInfo {
             flags = Map.copyOf(flags);
+            isolators = List.copyOf(isolators);
         }
     }
 

@@ -1,8 +1,9 @@
 package corral.agent.http;
 
-import corral.isolator.spi.MesosJson;
 import corral.agent.containerizer.FinalStatus;
 import corral.agent.http.v1.Response;
+import corral.isolator.spi.Isolator;
+import corral.isolator.spi.MesosJson;
 import corral.isolator.spi.mesos.ContainerStatus;
 import corral.isolator.spi.mesos.ExecutorID;
 import corral.isolator.spi.mesos.FrameworkID;
@@ -19,6 +20,8 @@ import java.util.TreeMap;
 
 /** The read endpoints, in Mesos's JSON shapes (reference section 4). */
 final class ReadEndpoints {
+
+    private static final System.Logger LOG = System.getLogger(ReadEndpoints.class.getName());
 
     private final Agent agent;
 
@@ -292,6 +295,13 @@ final class ReadEndpoints {
             limitations += l.getValue();
         }
         out.put("corral/container_limitations", limitations);
+        for (Isolator isolator : agent.info().isolators()) {
+            try {
+                out.putAll(isolator.metrics()); // e.g. disk/xfs: containerizer/mesos/disk/project_ids_free
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "an isolator's metrics failed: " + e);
+            }
+        }
         return out;
     }
 

@@ -20,6 +20,7 @@ import corral.agent.launcher.posix.PosixLauncher;
 import corral.agent.http.v1.Call;
 import corral.agent.http.v1.Response;
 import corral.agent.http.v1.VersionInfo;
+import corral.isolator.spi.Isolator;
 import corral.isolator.spi.mesos.CommandInfo;
 import corral.isolator.spi.mesos.ContainerID;
 import java.net.URI;
@@ -89,7 +90,13 @@ class OperatorApiTest {
         agent = new Agent(containerizer, checkpointer,
                 tmp.resolve("work"), new Agent.AgentInfo("agent-1", "host", 1.0,
                         Map.of("work_dir", tmp.resolve("work").toString(), "port", "0"),
-                        VersionInfo.newBuilder().setVersion("0.1.0-test").build()));
+                        VersionInfo.newBuilder().setVersion("0.1.0-test").build(),
+                        List.of(new Isolator() {
+                            @Override
+                            public Map<String, Double> metrics() {
+                                return Map.of("test/gauge", 42.0);
+                            }
+                        })));
         server = new AgentHttpServer(settings, agent);
         server.start();
         base = URI.create("http://127.0.0.1:" + server.address().getPort());
@@ -428,6 +435,7 @@ class OperatorApiTest {
         assertTrue(metrics.contains("corral_container_memory_limit_bytes{container_id=\"" + standalone + "\""), metrics);
         Struct snapshot = json(get("/metrics/snapshot").body());
         assertEquals(2, (int) at(snapshot, "slave/tasks_running").getNumberValue());
+        assertEquals(42, (int) at(snapshot, "test/gauge").getNumberValue(), "isolators' agent-wide metrics");
         assertEquals("0.1.0-test", at(json(get("/version").body()), "version").getStringValue());
         assertEquals(tmp.resolve("work").toString(), at(json(get("/flags").body()), "flags", "work_dir").getStringValue());
         assertEquals(200, get("/health").statusCode());

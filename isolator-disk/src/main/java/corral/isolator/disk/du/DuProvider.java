@@ -21,7 +21,7 @@ public final class DuProvider implements IsolatorProvider {
 
     @Override
     public String description() {
-        return "measures each sandbox with du and, with --enforce_container_disk_quota, stops a container above its disk";
+        return "Measures each sandbox with du and, with --enforce_container_disk_quota, stops a container above its disk.";
     }
 
     @Override

@@ -33,7 +33,7 @@ public final class XfsProvider implements IsolatorProvider {
 
     @Override
     public String description() {
-        return "gives each sandbox an XFS project id: the kernel accounts its disk and, with enforcement, limits it";
+        return "Gives each sandbox an XFS project id: the kernel accounts its disk and, with enforcement, limits it.";
     }
 
     @Override

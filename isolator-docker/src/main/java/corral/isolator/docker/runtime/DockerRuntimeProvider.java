@@ -26,6 +26,6 @@ public final class DockerRuntimeProvider implements IsolatorProvider {
 
     @Override
     public String description() {
-        return "runs a Docker image's Entrypoint and Cmd with its Env and WorkingDir";
+        return "Runs a Docker image's Entrypoint and Cmd with its Env and WorkingDir.";
     }
 }

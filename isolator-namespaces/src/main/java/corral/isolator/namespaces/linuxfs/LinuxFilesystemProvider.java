@@ -39,6 +39,6 @@ public final class LinuxFilesystemProvider implements IsolatorProvider {
 
     @Override
     public String description() {
-        return "gives each container its own mount namespace and, with an image, its root filesystem with /proc, /sys, /dev and the sandbox";
+        return "Gives each container its own mount namespace and, with an image, its root filesystem with /proc, /sys, /dev and the sandbox.";
     }
 }

@@ -40,8 +40,6 @@ public final class FsXattr {
     static final int O_NOFOLLOW = 0x20000;
     static final int O_CLOEXEC = 0x80000;
     private static final int MAX_DEPTH = 1000;
-    private static final int ELOOP = 40;
-    private static final int ENOTDIR = 20;
     private static final int OPEN_FLAGS = O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC;
 
     private static final class Lib {
@@ -153,7 +151,7 @@ public final class FsXattr {
                 childFd = open(dirFd, child, childName, attrs.isDirectory() ? O_DIRECTORY : 0);
             } catch (NativeException e) {
                 int errno = e.errno().number();
-                if (errno == Errno.ENOENT || errno == ELOOP || errno == ENOTDIR /* replaced meanwhile */) {
+                if (errno == Errno.ENOENT || errno == Errno.ELOOP || errno == Errno.ENOTDIR /* replaced meanwhile */) {
                     continue;
                 }
                 throw e;

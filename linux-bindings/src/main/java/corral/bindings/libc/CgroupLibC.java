@@ -23,11 +23,5 @@ public interface CgroupLibC {
 
     int close(int fd);
 
-    int mount(String source, String target, String filesystemtype, long mountflags, String data);
-
-    int umount2(String target, int flags);
-
-    int kill(int pid, int sig);
-
     int flock(int fd, int operation);
 }

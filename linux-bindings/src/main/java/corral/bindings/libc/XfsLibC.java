@@ -4,9 +4,8 @@ import jnr.ffi.Pointer;
 import jnr.ffi.annotations.In;
 
 /**
- * The C library calls behind {@code corral.bindings.FsXattr}, {@code corral.bindings.Quota} and
- * {@code corral.bindings.FileSystems}: file attributes by ioctl, XFS quotas, statfs. Only the bindings
- * module may use it.
+ * The C library calls behind {@code corral.bindings.FsXattr} and {@code corral.bindings.Quota}:
+ * file attributes by ioctl, XFS quotas, statfs. Only the bindings module may use it.
  */
 public interface XfsLibC {
 

@@ -54,6 +54,18 @@ class LinuxFilesystemIsolatorTest {
         return provider.create(asRoot).isolator().orElseThrow();
     }
 
+    @Test
+    void aBadSandboxDirectoryMakesItUnavailableNamingTheValue() {
+        getClass().getModule().addUses(IsolatorProvider.class);
+        IsolatorProvider provider = ServiceLoader.load(IsolatorProvider.class).stream().map(ServiceLoader.Provider::get)
+                .filter(p -> p.id().equals("filesystem/linux")).findFirst().orElseThrow();
+        TestContext context = TestContext.of(tmp, Map.of("corral.agent.sandbox_directory", "mnt/sandbox"));
+        // a bad setting is an expected condition: a reason for the operator, not an exception (SPI contract)
+        String reason = provider.create(context).unavailableReason().orElseThrow();
+        assertTrue(reason.contains("sandbox_directory must be an absolute path below '/' without '..', not 'mnt/sandbox'"),
+                reason);
+    }
+
     ContainerConfig.Builder config() {
         return ContainerConfig.newBuilder().setDirectory(sandbox.toString())
                 .setCommandInfo(CommandInfo.newBuilder().setValue("true"))

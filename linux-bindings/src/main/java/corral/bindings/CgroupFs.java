@@ -90,8 +90,8 @@ public final class CgroupFs {
         try {
             byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
             long n;
-            while ((n = libc().write(fd, bytes, bytes.length)) < 0) {
-                Errno e = errno();
+            while ((n = Fds.libc().write(fd, bytes, bytes.length)) < 0) {
+                Errno e = new Errno(Fds.errno());
                 if (e.number() != Errno.EINTR) {
                     throw new NativeException("write", path.toString(), e);
                 }
@@ -100,7 +100,7 @@ public final class CgroupFs {
                 throw new NativeException("write", path.toString(), new Errno(Errno.EAGAIN));
             }
         } finally {
-            libc().close(fd);
+            Fds.libc().close(fd);
         }
     }
 
@@ -117,9 +117,9 @@ public final class CgroupFs {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             byte[] buf = new byte[16384];
             while (true) {
-                long n = libc().read(fd, buf, buf.length);
+                long n = Fds.libc().read(fd, buf, buf.length);
                 if (n < 0) {
-                    Errno e = errno();
+                    Errno e = new Errno(Fds.errno());
                     if (e.number() == Errno.EINTR) {
                         continue;
                     }
@@ -131,17 +131,17 @@ public final class CgroupFs {
                 out.write(buf, 0, (int) n);
             }
         } finally {
-            libc().close(fd);
+            Fds.libc().close(fd);
         }
     }
 
     private static int open(Path path, int flags) throws NativeException {
         while (true) {
-            int fd = libc().open(path.toString(), flags);
+            int fd = Fds.libc().open(path.toString(), flags, 0);
             if (fd >= 0) {
                 return fd;
             }
-            Errno e = errno();
+            Errno e = new Errno(Fds.errno());
             if (e.number() != Errno.EINTR) {
                 throw new NativeException("open", path.toString(), e);
             }
@@ -183,10 +183,10 @@ public final class CgroupFs {
         while (libc().flock(fd, LOCK_EX) != 0) {
             Errno e = errno();
             if (e.number() != Errno.EINTR) {
-                libc().close(fd);
+                Fds.libc().close(fd);
                 throw new NativeException("flock", path.toString(), e);
             }
         }
-        return () -> libc().close(fd);
+        return () -> Fds.libc().close(fd);
     }
 }

@@ -72,7 +72,7 @@ public final class FsXattr {
         try {
             return get(fd, path.toString());
         } finally {
-            Lib.C.close(fd);
+            Fds.libc().close(fd);
         }
     }
 
@@ -89,7 +89,7 @@ public final class FsXattr {
             boolean dir = Files.isDirectory(Path.of("/proc/self/fd/" + fd));
             set(fd, path.toString(), projectId, dir);
         } finally {
-            Lib.C.close(fd);
+            Fds.libc().close(fd);
         }
     }
 
@@ -112,7 +112,7 @@ public final class FsXattr {
             Object device = Files.getAttribute(fdPath(fd), "unix:dev");
             return labelDirectory(fd, name, projectId, device, 0);
         } finally {
-            Lib.C.close(fd);
+            Fds.libc().close(fd);
         }
     }
 
@@ -164,7 +164,7 @@ public final class FsXattr {
                     count++;
                 }
             } finally {
-                Lib.C.close(childFd);
+                Fds.libc().close(childFd);
             }
         }
         return count;
@@ -175,11 +175,16 @@ public final class FsXattr {
     }
 
     private static int open(int dirFd, String name, String shownAs, int extraFlags) throws NativeException {
-        int fd = Lib.C.openat(dirFd, name, OPEN_FLAGS | extraFlags, 0);
-        if (fd < 0) {
-            throw new NativeException("open", shownAs, new Errno(Libraries.lastErrno(Lib.C)));
+        while (true) {
+            int fd = Fds.libc().openat(dirFd, name, OPEN_FLAGS | extraFlags, 0);
+            if (fd >= 0) {
+                return fd;
+            }
+            int errno = Fds.errno();
+            if (errno != Errno.EINTR) {
+                throw new NativeException("open", shownAs, new Errno(errno));
+            }
         }
-        return fd;
     }
 
     private static Attributes get(int fd, String shownAs) throws NativeException {

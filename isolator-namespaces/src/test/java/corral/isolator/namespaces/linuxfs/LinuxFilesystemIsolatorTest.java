@@ -49,8 +49,7 @@ class LinuxFilesystemIsolatorTest {
         IsolatorProvider provider = ServiceLoader.load(IsolatorProvider.class).stream().map(ServiceLoader.Provider::get)
                 .filter(p -> p.id().equals("filesystem/linux")).findFirst().orElseThrow();
         TestContext context = TestContext.of(tmp, Map.of("corral.agent.sandbox_directory", "/mnt/mesos/sandbox"), isolation);
-        TestContext asRoot = new TestContext(context.config(), context.workDir(), context.runtimeDir(),
-                context.stateDir(), context.isolation(), true);
+        TestContext asRoot = context.withRoot(true);
         return provider.create(asRoot).isolator().orElseThrow();
     }
 
@@ -172,8 +171,7 @@ class LinuxFilesystemIsolatorTest {
         IsolatorProvider provider = ServiceLoader.load(IsolatorProvider.class).stream().map(ServiceLoader.Provider::get)
                 .filter(p -> p.id().equals("filesystem/linux")).findFirst().orElseThrow();
         TestContext context = TestContext.of(tmp, Map.of("corral.agent.sandbox_directory", "/mnt/mesos/sandbox"), "filesystem/linux");
-        TestContext notRoot = new TestContext(context.config(), context.workDir(), context.runtimeDir(),
-                context.stateDir(), context.isolation(), false);
+        TestContext notRoot = context.withRoot(false);
         assertEquals("'filesystem/linux' isolator requires root privileges",
                 provider.create(notRoot).unavailableReason().orElseThrow());
     }

@@ -507,7 +507,7 @@ public final class DefaultContainerizer implements Containerizer {
         }
     }
 
-    /** @return the raw wait status, or null when a re-adopted container's first process left none */
+    /** @return the wait status, or null when a re-adopted container's first process left none */
     private static Integer exitStatus(Container c) {
         try {
             return c.launched.exit().join();

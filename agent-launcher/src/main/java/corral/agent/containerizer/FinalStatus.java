@@ -14,7 +14,8 @@ import java.util.Optional;
  * @param containerId the container
  * @param directory the host sandbox path
  * @param state {@code TASK_FINISHED}, {@code TASK_FAILED} or {@code TASK_KILLED}
- * @param exitStatus the raw wait status, or empty when the task never ran
+ * @param exitStatus the wait status in {@code waitpid}'s encoding (see {@link #exitCode()}), or empty
+ *     when the task never ran or left no status
  * @param reason the Mesos reason, when one applies
  * @param message a message, when one applies
  * @param limitation the limitation that stopped the container, when one did

@@ -154,7 +154,7 @@ public final class Recovery {
         }
         problems.addAll(host.unmountUnder(roots));
         try {
-            Checkpointer.deleteTree(runtime);
+            FileTrees.delete(runtime);
         } catch (IOException e) {
             problems.add("remove " + runtime + ": " + e);
         }

@@ -2,6 +2,7 @@ package corral.agent.http;
 
 import corral.agent.checkpoint.CheckpointException;
 import corral.agent.checkpoint.Checkpointer;
+import corral.agent.checkpoint.FileTrees;
 import corral.agent.checkpoint.RecoveredContainer;
 import corral.agent.containerizer.Containerizer;
 import corral.agent.containerizer.ContainerizerException;
@@ -16,12 +17,9 @@ import corral.isolator.spi.mesos.ResourceStatistics;
 import corral.isolator.spi.mesos.TaskState;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -374,19 +372,7 @@ public final class Agent {
             return;
         }
         try {
-            Files.walkFileTree(sandbox, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.delete(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-                    Files.delete(dir);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
+            FileTrees.delete(sandbox);
         } catch (IOException e) {
             LOG.log(Level.WARNING, "remove sandbox " + sandbox + ": " + e);
         }

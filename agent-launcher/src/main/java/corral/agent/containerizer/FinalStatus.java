@@ -1,5 +1,6 @@
 package corral.agent.containerizer;
 
+import corral.agent.launcher.WaitStatus;
 import corral.isolator.spi.mesos.ContainerID;
 import corral.isolator.spi.mesos.ContainerStatus;
 import corral.isolator.spi.mesos.ResourceStatistics;
@@ -31,8 +32,6 @@ public record FinalStatus(ContainerID containerId, String directory, TaskState s
         if (exitStatus.isEmpty()) {
             return 1;
         }
-        int status = exitStatus.get();
-        int signal = status & 0x7f;
-        return signal == 0 ? (status >> 8) & 0xff : 128 + signal;
+        return WaitStatus.shellStatus(exitStatus.get());
     }
 }

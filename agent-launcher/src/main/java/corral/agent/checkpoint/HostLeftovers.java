@@ -1,5 +1,6 @@
 package corral.agent.checkpoint;
 
+import corral.bindings.Mountinfo;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,10 +31,6 @@ public final class HostLeftovers {
     /** @param mountinfo a mountinfo file */
     HostLeftovers(Path mountinfo) {
         this.mountinfo = mountinfo;
-    }
-
-    /** A mount: where it is and its file system type. */
-    private record Mount(Path mountPoint, String type) {
     }
 
     /**
@@ -131,7 +128,7 @@ public final class HostLeftovers {
      */
     public List<String> unmountUnder(List<Path> roots) {
         List<String> problems = new ArrayList<>();
-        List<Path> targets = mounts().stream().map(Mount::mountPoint)
+        List<Path> targets = mounts().stream().map(Mountinfo.Mount::mountPoint)
                 .filter(m -> roots.stream().anyMatch(r -> m.startsWith(r.toAbsolutePath().normalize())))
                 .sorted(Comparator.comparingInt(Path::getNameCount).reversed()).toList();
         for (Path target : targets) {
@@ -153,7 +150,7 @@ public final class HostLeftovers {
 
     private List<Path> cgroupRoots(String cgroupsRoot) {
         Set<Path> roots = new TreeSet<>();
-        for (Mount m : mounts()) {
+        for (Mountinfo.Mount m : mounts()) {
             if (m.type().equals("cgroup") || m.type().equals("cgroup2")) {
                 Path root = m.mountPoint().resolve(cgroupsRoot);
                 if (Files.isDirectory(root)) {
@@ -164,40 +161,12 @@ public final class HostLeftovers {
         return List.copyOf(roots);
     }
 
-    private List<Mount> mounts() {
-        List<Mount> mounts = new ArrayList<>();
+    private List<Mountinfo.Mount> mounts() {
         try {
-            for (String line : Files.readAllLines(mountinfo, StandardCharsets.UTF_8)) {
-                // id parent major:minor root mount-point options [optional...] - fstype source super-options
-                String[] fields = line.split(" ");
-                int dash = List.of(fields).indexOf("-");
-                if (fields.length < 5 || dash < 0 || dash + 1 >= fields.length) {
-                    continue;
-                }
-                mounts.add(new Mount(Path.of(unescape(fields[4])), fields[dash + 1]));
-            }
+            return Mountinfo.read(mountinfo);
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, "cannot read " + mountinfo + ": " + e.getMessage());
+            return List.of();
         }
-        return mounts;
-    }
-
-    /** mountinfo escapes space, tab, newline and backslash as octal {@code \ooo}. */
-    private static String unescape(String field) {
-        StringBuilder out = new StringBuilder(field.length());
-        for (int i = 0; i < field.length(); i++) {
-            char c = field.charAt(i);
-            if (c == '\\' && i + 3 < field.length()) {
-                try {
-                    out.append((char) Integer.parseInt(field.substring(i + 1, i + 4), 8));
-                    i += 3;
-                    continue;
-                } catch (NumberFormatException e) {
-                    // not an escape
-                }
-            }
-            out.append(c);
-        }
-        return out.toString();
     }
 }

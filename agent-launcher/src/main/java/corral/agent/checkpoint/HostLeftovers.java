@@ -1,36 +1,34 @@
 package corral.agent.checkpoint;
 
 import corral.bindings.Mountinfo;
+import corral.bindings.NativeException;
+import corral.isolator.cgroups.Cgroup;
+import corral.isolator.cgroups.Hierarchies;
+import corral.isolator.cgroups.Hierarchy;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.Stream;
 
 /**
  * What a dead container can leave on the host besides its checkpoint: cgroups named after it under
  * {@code --cgroups_root} in every mounted hierarchy (v1 and v2), and mounts under its sandbox or
  * runtime directory. Found from {@code /proc/self/mountinfo}; removed with their processes killed.
+ * The cgroup work is the shared cgroups library's; this class only says which cgroups.
  */
 public final class HostLeftovers {
 
     private static final System.Logger LOG = System.getLogger(HostLeftovers.class.getName());
 
-    private final Path mountinfo;
+    private static final Duration KILL_TIMEOUT = Duration.ofSeconds(10);
 
-    /** Reads the host's own {@code /proc/self/mountinfo}. */
+    /** Looks at the host's own mount table and cgroup hierarchies. */
     public HostLeftovers() {
-        this(Path.of("/proc/self/mountinfo"));
-    }
-
-    /** @param mountinfo a mountinfo file */
-    HostLeftovers(Path mountinfo) {
-        this.mountinfo = mountinfo;
     }
 
     /**
@@ -39,18 +37,19 @@ public final class HostLeftovers {
      */
     public Set<String> containerCgroups(String cgroupsRoot) {
         Set<String> names = new TreeSet<>();
-        for (Path root : cgroupRoots(cgroupsRoot)) {
-            try (Stream<Path> children = Files.list(root)) {
-                children.filter(Files::isDirectory).forEach(p -> names.add(p.getFileName().toString()));
+        for (Cgroup root : cgroups(cgroupsRoot)) {
+            try {
+                root.children().forEach(c -> names.add(c.path().getFileName().toString()));
             } catch (IOException e) {
-                LOG.log(System.Logger.Level.WARNING, "cannot list " + root + ": " + e.getMessage());
+                LOG.log(System.Logger.Level.WARNING, "cannot list " + root.path() + ": " + e.getMessage());
             }
         }
         return names;
     }
 
     /**
-     * Kills every process in the container's cgroups and removes them, in every hierarchy.
+     * Kills every process in the container's cgroups and removes them, in every hierarchy (the
+     * cgroups library's {@link Cgroup#destroy}).
      *
      * @param cgroupsRoot the {@code --cgroups_root} name
      * @param containerId the container id (its cgroup's name)
@@ -58,65 +57,14 @@ public final class HostLeftovers {
      */
     public List<String> destroyCgroups(String cgroupsRoot, String containerId) {
         List<String> problems = new ArrayList<>();
-        for (Path root : cgroupRoots(cgroupsRoot)) {
-            Path cgroup = root.resolve(containerId);
-            if (!Files.isDirectory(cgroup)) {
-                continue;
-            }
+        for (Cgroup cgroup : cgroups(cgroupsRoot + "/" + containerId)) {
             try {
-                List<Path> tree;
-                try (Stream<Path> walk = Files.walk(cgroup)) {
-                    tree = walk.filter(Files::isDirectory).sorted(Comparator.reverseOrder()).toList();
-                }
-                long deadline = System.nanoTime() + 10_000_000_000L;
-                for (Path dir : tree) {
-                    killAll(dir, deadline);
-                    Files.delete(dir); // rmdir; a cgroup's control files are not real files
-                }
+                cgroup.destroy(KILL_TIMEOUT);
             } catch (IOException e) {
-                problems.add("remove cgroup " + cgroup + ": " + e);
+                problems.add("remove cgroup " + cgroup.path() + ": " + e);
             }
         }
         return problems;
-    }
-
-    private static void killAll(Path cgroup, long deadline) throws IOException {
-        Path procs = cgroup.resolve("cgroup.procs");
-        Path kill = cgroup.resolve("cgroup.kill");
-        Path freezer = cgroup.resolve("freezer.state");
-        if (Files.exists(freezer)) {
-            try {
-                Files.writeString(freezer, "THAWED"); // a frozen process never receives its SIGKILL
-            } catch (IOException e) {
-                // the root cgroup of a hierarchy has no freezer.state to write
-            }
-        }
-        if (Files.exists(kill)) {
-            try {
-                Files.writeString(kill, "1");
-            } catch (IOException e) {
-                // cgroup.kill exists only from Linux 5.14; fall through to signalling each process
-            }
-        }
-        while (Files.exists(procs)) {
-            List<String> pids = Files.readAllLines(procs, StandardCharsets.US_ASCII).stream()
-                    .filter(s -> !s.isBlank()).toList();
-            if (pids.isEmpty()) {
-                return;
-            }
-            for (String pid : pids) {
-                ProcessIdentity.of(Long.parseLong(pid.trim())).ifPresent(p -> Signals.send(p, Signals.SIGKILL));
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IOException("processes " + pids + " in " + cgroup + " survive SIGKILL");
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while killing the processes of " + cgroup, e);
-            }
-        }
     }
 
     /**
@@ -148,24 +96,29 @@ public final class HostLeftovers {
         return problems;
     }
 
-    private List<Path> cgroupRoots(String cgroupsRoot) {
-        Set<Path> roots = new TreeSet<>();
-        for (Mountinfo.Mount m : mounts()) {
-            if (m.type().equals("cgroup") || m.type().equals("cgroup2")) {
-                Path root = m.mountPoint().resolve(cgroupsRoot);
-                if (Files.isDirectory(root)) {
-                    roots.add(root);
+    /** @return the cgroup at this relative path in every mounted hierarchy (v1 and v2) where it exists */
+    private static List<Cgroup> cgroups(String relativePath) {
+        List<Cgroup> found = new ArrayList<>();
+        try {
+            for (Hierarchy hierarchy : Hierarchies.detect().all()) {
+                Cgroup cgroup = hierarchy.cgroup(relativePath);
+                if (cgroup.exists()) {
+                    found.add(cgroup);
                 }
             }
+        } catch (NativeException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot read the cgroup hierarchies: " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            LOG.log(System.Logger.Level.WARNING, e.getMessage()); // a name that is no cgroup: nothing made it
         }
-        return List.copyOf(roots);
+        return found;
     }
 
-    private List<Mountinfo.Mount> mounts() {
+    private static List<Mountinfo.Mount> mounts() {
         try {
-            return Mountinfo.read(mountinfo);
+            return Mountinfo.read();
         } catch (IOException e) {
-            LOG.log(System.Logger.Level.WARNING, "cannot read " + mountinfo + ": " + e.getMessage());
+            LOG.log(System.Logger.Level.WARNING, "cannot read /proc/self/mountinfo: " + e.getMessage());
             return List.of();
         }
     }

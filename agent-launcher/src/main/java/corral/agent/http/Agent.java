@@ -366,8 +366,16 @@ public final class Agent {
         }
     }
 
+    /**
+     * @param id a container
+     * @return its sandbox directory on the host, as the containerizer makes it
+     */
+    Path sandbox(ContainerID id) {
+        return workDir.resolve("sandboxes").resolve(id.getValue());
+    }
+
     private void deleteSandbox(ContainerID id) {
-        Path sandbox = workDir.resolve("sandboxes").resolve(id.getValue());
+        Path sandbox = sandbox(id);
         if (!Files.isDirectory(sandbox, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }

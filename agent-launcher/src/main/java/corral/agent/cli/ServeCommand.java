@@ -166,6 +166,7 @@ public final class ServeCommand implements Command {
         }
         server.close();
         containerizer.close();
+        Launchers.removeEmptyCgroupRoots(config);
         return 0;
     }
 

@@ -649,8 +649,7 @@ public final class DefaultContainerizer implements Containerizer {
     }
 
     private ResourceStatistics sample(Container c) {
-        ResourceStatistics.Builder total = ResourceStatistics.newBuilder()
-                .setTimestamp(System.currentTimeMillis() / 1000.0);
+        ResourceStatistics.Builder total = ResourceStatistics.newBuilder();
         for (PlannedIsolator planned : c.prepared) {
             ResourceStatistics.Builder one = ResourceStatistics.newBuilder();
             try {
@@ -660,7 +659,7 @@ public final class DefaultContainerizer implements Containerizer {
                 LOG.log(System.Logger.Level.DEBUG, "Isolator '" + planned.id() + "' failed to report usage", e);
             }
         }
-        total.setTimestamp(System.currentTimeMillis() / 1000.0);
+        total.setTimestamp(System.currentTimeMillis() / 1000.0); // after the isolators: theirs is not the sample's
         double cpus = scalar(c.request.resources(), "cpus");
         double mem = scalar(c.request.resources(), "mem");
         if (cpus > 0) {

@@ -1,12 +1,12 @@
 package corral.agent.checkpoint;
 
 import corral.bindings.Mountinfo;
+import corral.bindings.Mounts;
 import corral.bindings.NativeException;
 import corral.isolator.cgroups.Cgroup;
 import corral.isolator.cgroups.Hierarchies;
 import corral.isolator.cgroups.Hierarchy;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -68,8 +68,8 @@ public final class HostLeftovers {
     }
 
     /**
-     * Detaches every mount at or below the given directories, deepest first ({@code umount -l}, as
-     * Mesos detaches a dead container's mounts).
+     * Detaches every mount at or below the given directories, deepest first ({@code umount2} with
+     * {@code MNT_DETACH}, as Mesos detaches a dead container's mounts).
      *
      * @param roots directories such as a dead container's sandbox and runtime directory
      * @return problems, one sentence each
@@ -81,16 +81,9 @@ public final class HostLeftovers {
                 .sorted(Comparator.comparingInt(Path::getNameCount).reversed()).toList();
         for (Path target : targets) {
             try {
-                Process umount = new ProcessBuilder("umount", "-l", target.toString()).redirectErrorStream(true).start();
-                String out = new String(umount.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-                if (umount.waitFor() != 0) {
-                    problems.add("umount -l " + target + ": " + out);
-                }
-            } catch (IOException e) {
-                problems.add("umount -l " + target + ": " + e.getMessage());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                problems.add("umount -l " + target + ": interrupted");
+                Mounts.umount2(target.toString(), Mounts.MNT_DETACH);
+            } catch (NativeException e) {
+                problems.add(e.getMessage());
             }
         }
         return problems;

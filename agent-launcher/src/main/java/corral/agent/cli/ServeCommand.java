@@ -97,7 +97,7 @@ public final class ServeCommand implements Command {
         Path runtimeDir = Path.of(config.getString("corral.agent.runtime_dir"));
         String cgroupsRoot = Launchers.cgroupsRoot(config);
         try {
-            Files.createDirectories(workDir.resolve("sandboxes"));
+            Files.createDirectories(ContainerizerSettings.sandboxes(workDir));
             Files.createDirectories(runtimeDir.resolve("containers"));
         } catch (IOException e) {
             invocation.err().println("cannot create the agent's directories: " + e);

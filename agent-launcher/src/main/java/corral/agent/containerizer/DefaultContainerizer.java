@@ -200,7 +200,7 @@ public final class DefaultContainerizer implements Containerizer {
      * @return the host sandbox directory of that container
      */
     public Path sandbox(ContainerID containerId) {
-        return settings.workDir().resolve("sandboxes").resolve(containerId.getValue());
+        return ContainerizerSettings.sandbox(settings.workDir(), containerId.getValue());
     }
 
     @Override

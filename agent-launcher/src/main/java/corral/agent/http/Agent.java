@@ -6,6 +6,7 @@ import corral.agent.checkpoint.FileTrees;
 import corral.agent.checkpoint.RecoveredContainer;
 import corral.agent.containerizer.Containerizer;
 import corral.agent.containerizer.ContainerizerException;
+import corral.agent.containerizer.ContainerizerSettings;
 import corral.agent.containerizer.FinalStatus;
 import corral.agent.containerizer.LaunchRequest;
 import corral.agent.http.v1.Call;
@@ -371,7 +372,7 @@ public final class Agent {
      * @return its sandbox directory on the host, as the containerizer makes it
      */
     Path sandbox(ContainerID id) {
-        return workDir.resolve("sandboxes").resolve(id.getValue());
+        return ContainerizerSettings.sandbox(workDir, id.getValue());
     }
 
     private void deleteSandbox(ContainerID id) {

@@ -97,7 +97,7 @@ public final class RunCommand implements Command {
             e.problems().forEach(err::println);
             return Cli.INVALID;
         } catch (ConfigException e) {
-            err.println(e.getMessage());
+            err.println(corral.agent.config.ConfigurationException.describe(e));
             return USAGE;
         }
         ImageProvisioners images;

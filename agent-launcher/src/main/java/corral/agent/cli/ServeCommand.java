@@ -141,7 +141,10 @@ public final class ServeCommand implements Command {
         Containerizer containerizer;
         try {
             containerizer = factory.create(invocation, plan, checkpointer, recovered.containers());
-        } catch (IllegalArgumentException | com.typesafe.config.ConfigException e) {
+        } catch (com.typesafe.config.ConfigException e) {
+            invocation.err().println(corral.agent.config.ConfigurationException.describe(e));
+            return 1;
+        } catch (IllegalArgumentException e) {
             invocation.err().println(e.getMessage());
             return 1;
         }

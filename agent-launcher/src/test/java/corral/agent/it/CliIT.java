@@ -165,4 +165,48 @@ class CliIT {
         assertEquals(2, r.exit(), r.toString());
         assertTrue(r.err().startsWith("Unknown command 'launch'."), r.toString());
     }
+
+    @Test
+    void validateMakesTheChecksOfServeAndRunToo() {
+        Agent.Result r = Agent.run("validate", "--port=70000", "--default_container_info=nope");
+        assertEquals(1, r.exit(), r.toString());
+        assertTrue(r.err().contains("--port=70000 is not a port number (0 to 65535)\n"), r.toString());
+        assertTrue(r.err().contains("Invalid value at 'corral.agent.default_container_info': Failed to parse 'nope' as a"
+                + " JSON ContainerInfo"), r.toString());
+        assertFalse(r.err().contains("merge of"), "no Typesafe Config origins: " + r);
+        assertNoStackTrace(r);
+
+        r = Agent.run("validate", "--authenticate_http_readwrite");
+        assertEquals(1, r.exit(), r.toString());
+        assertTrue(r.err().contains("--authenticate_http_readwrite needs --http_credentials"), r.toString());
+    }
+
+    @Test
+    void flagsThatNameAFileTakeAFileUrlAsThatFile() throws IOException {
+        Path credentials = Files.writeString(dir.resolve("credentials.json"),
+                "{\"credentials\":[{\"principal\":\"ops\",\"secret\":\"s3cret-" + dir.getFileName() + "\"}]}\n");
+        Agent.Result r = Agent.run("validate", "--authenticate_http_readwrite", "--http_credentials=file://" + credentials);
+        assertEquals(0, r.exit(), r.toString());
+        assertFalse(r.out().contains("s3cret") || r.err().contains("s3cret"), "the secret is never printed: " + r);
+
+        Path config = Files.writeString(dir.resolve("agent.conf"), "isolation = \"posix/cpu,posix/cpu\"\n");
+        r = Agent.run("validate", "--config=file://" + config);
+        assertEquals(1, r.exit(), r.toString());
+        assertTrue(r.err().contains("Duplicate entries found in --isolation flag '[ posix/cpu, posix/cpu ]'"), r.toString());
+    }
+
+    @Test
+    void aBadValueAnIsolatorReadsIsTheOperatorsErrorNotTheIsolatorsBug() {
+        Agent.Result r = Agent.run("validate", "--isolation=disk/du", "--container_disk_watch_interval=0secs");
+        assertEquals(1, r.exit(), r.toString());
+        assertEquals("Failed to create isolator 'disk/du': Invalid value at 'container_disk_watch_interval': must be"
+                + " positive, got '0secs'\n", r.err());
+
+        r = Agent.run("validate", "--isolation=docker/runtime,filesystem/linux", "--image_providers=docker",
+                "--docker_layer_setuid=sometimes");
+        assertEquals(1, r.exit(), r.toString());
+        assertTrue(r.err().contains("Failed to create isolator 'docker/runtime': Invalid value at 'docker_layer_setuid'"),
+                r.toString());
+        assertFalse(r.err().contains("a bug in it") || r.err().contains("merge of"), r.toString());
+    }
 }

@@ -209,4 +209,41 @@ class CliIT {
                 r.toString());
         assertFalse(r.err().contains("a bug in it") || r.err().contains("merge of"), r.toString());
     }
+
+    @Test
+    void aStatusFileInAMissingDirectoryIsAUsageErrorAndNothingRuns() {
+        Path ran = dir.resolve("ran");
+        Agent.Result r = Agent.run("run", "--work_dir=" + dir.resolve("work"), "--runtime_dir=" + dir.resolve("run"),
+                "--status_file=" + dir.resolve("missing/status.json"), "--", "touch", ran.toString());
+        assertEquals(2, r.exit(), r.toString());
+        assertEquals("Invalid value for --status_file '" + dir.resolve("missing/status.json") + "': no directory '"
+                + dir.resolve("missing") + "'\n", r.err());
+        assertFalse(Files.exists(ran), "the task did not run");
+    }
+
+    @Test
+    void runExitsWithTheTasksStatusAndWritesTheFinalStatus() throws IOException {
+        String[] dirs = {"--work_dir=" + dir.resolve("work"), "--runtime_dir=" + dir.resolve("run")};
+        Path status = dir.resolve("status.json");
+        Agent.Result r = Agent.run("run", dirs[0], dirs[1], "--status_file=" + status, "--container_id=code",
+                "--", "sh", "-c", "echo out; echo err >&2; exit 3");
+        assertEquals(3, r.exit(), r.toString());
+        assertEquals("out\n", r.out());
+        String json = Files.readString(status);
+        assertTrue(json.startsWith("{\"container_id\":\"code\",\"directory\":\"" + dir.resolve("work/sandboxes/code")
+                + "\",\"state\":\"TASK_FAILED\",\"exit_status\":768,\"exit_code\":3,"), json);
+        assertEquals("out\n", Files.readString(dir.resolve("work/sandboxes/code/stdout")));
+        assertEquals("err\n", Files.readString(dir.resolve("work/sandboxes/code/stderr")));
+        assertFalse(Files.exists(dir.resolve("run/containers/code")), "the checkpoint is gone after the run");
+
+        r = Agent.run("run", dirs[0], dirs[1], "--status_file=" + status, "--", "sh", "-c", "kill -9 $$");
+        assertEquals(128 + 9, r.exit(), r.toString());
+        assertTrue(Files.readString(status).contains("\"exit_status\":9,\"exit_code\":137"), Files.readString(status));
+
+        r = Agent.run("run", dirs[0], dirs[1], "--status_file=" + status, "--", "/no/such/program");
+        assertEquals(1, r.exit(), r.toString());
+        assertEquals("Failed to launch container: Invalid command '/no/such/program': no such file\n", r.err());
+        assertTrue(Files.readString(status).contains("\"reason\":\"REASON_CONTAINER_LAUNCH_FAILED\""),
+                Files.readString(status));
+    }
 }

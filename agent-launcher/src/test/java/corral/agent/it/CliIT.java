@@ -144,6 +144,10 @@ class CliIT {
         assertEquals(0, asFlag.exit(), asFlag.toString());
         assertEquals(all.out(), asFlag.out());
 
+        Agent.Result alias = Agent.run("help", "allowed_capabilities");
+        assertEquals(0, alias.exit(), alias.toString());
+        assertTrue(alias.out().startsWith("  --effective_capabilities=VALUE"), alias.toString());
+
         Agent.Result unknown = Agent.run("help", "nope");
         assertEquals(1, unknown.exit(), unknown.toString());
         assertTrue(unknown.err().contains("Unknown flag 'nope'"), unknown.toString());
@@ -179,6 +183,11 @@ class CliIT {
         r = Agent.run("validate", "--authenticate_http_readwrite");
         assertEquals(1, r.exit(), r.toString());
         assertTrue(r.err().contains("--authenticate_http_readwrite needs --http_credentials"), r.toString());
+
+        Path absent = dir.resolve("absent.json");
+        r = Agent.run("validate", "--http_credentials=" + absent);
+        assertEquals(1, r.exit(), r.toString());
+        assertEquals("--http_credentials=" + absent + ": cannot read " + absent + ": No such file or directory\n", r.err());
     }
 
     @Test

@@ -119,6 +119,8 @@ public final class RunCommand implements Command {
         try (DefaultContainerizer containerizer = new DefaultContainerizer(settings, plan, launcher, images)) {
             return new Foreground(containerizer, request.containerId(), statusFile, invocation.out(), err)
                     .run(request);
+        } finally {
+            Launchers.removeEmptyCgroupRoots(invocation.config());
         }
     }
 

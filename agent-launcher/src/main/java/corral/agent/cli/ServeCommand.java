@@ -169,6 +169,7 @@ public final class ServeCommand implements Command {
         }
         server.close();
         containerizer.close();
+        Launchers.removeEmptyCgroupRoots(config);
         return 0;
     }
 

@@ -4,7 +4,15 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import corral.agent.launcher.linux.LinuxLauncher;
 import corral.agent.launcher.posix.PosixLauncher;
+import corral.bindings.NativeException;
 import corral.isolator.cgroups.CgroupsSettings;
+import corral.isolator.cgroups.Hierarchies;
+import corral.isolator.cgroups.Hierarchy;
+import java.io.IOException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Chooses the agent's launcher, the one place that decides it, as Mesos's {@code --launcher}:
@@ -56,7 +64,40 @@ public final class Launchers {
     }
 
     private static Launcher linux(Config config) throws LaunchException {
-        String root = CgroupsSettings.from(config).root().replaceAll("^/+|/+$", "");
-        return new LinuxLauncher(root);
+        return new LinuxLauncher(cgroupsRoot(config));
+    }
+
+    /**
+     * Removes the agent's {@code --cgroups_root} cgroup from every hierarchy where it is empty: what a
+     * stopping agent leaves behind once its containers are gone. A root that still holds containers
+     * (of this agent or another) stays.
+     *
+     * @param config the agent's resolved configuration
+     */
+    public static void removeEmptyCgroupRoots(Config config) {
+        String root = cgroupsRoot(config);
+        if (root.isEmpty()) {
+            return;
+        }
+        List<Hierarchy> hierarchies;
+        try {
+            hierarchies = Hierarchies.detect().all();
+        } catch (NativeException e) {
+            return; // no cgroups here: nothing was made
+        }
+        for (Hierarchy hierarchy : hierarchies) {
+            Path dir = hierarchy.mountPoint().resolve(root);
+            try {
+                Files.deleteIfExists(dir); // rmdir: only an empty cgroup goes
+            } catch (DirectoryNotEmptyException e) {
+                // containers left running
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.DEBUG, "Keeping cgroup '" + dir + "': " + e.getMessage());
+            }
+        }
+    }
+
+    private static String cgroupsRoot(Config config) {
+        return CgroupsSettings.from(config).root().replaceAll("^/+|/+$", "");
     }
 }

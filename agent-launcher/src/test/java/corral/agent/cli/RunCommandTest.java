@@ -77,6 +77,12 @@ class RunCommandTest {
         assertEquals(134217728L, memLimit.hasStringValue() ? Long.parseLong(memLimit.getStringValue())
                 : (long) memLimit.getNumberValue());
         assertFalse(status.containsFields("reason"));
+        String root = corral.isolator.cgroups.CgroupsSettings.from(invocation.config()).root();
+        for (String hierarchy : List.of("freezer", "unified", "net_cls")) {
+            Path cgroup = Path.of("/sys/fs/cgroup", hierarchy, root);
+            assertFalse(Files.exists(cgroup) && Files.list(cgroup).noneMatch(Files::isDirectory),
+                    "run leaves no empty --cgroups_root behind: " + cgroup);
+        }
     }
 
     @Test

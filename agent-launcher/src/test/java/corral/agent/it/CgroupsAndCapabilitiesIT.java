@@ -147,4 +147,17 @@ class CgroupsAndCapabilitiesIT {
                 + "--effective_capabilities"), unknown.toString());
         assertNoStackTrace(unknown);
     }
+
+    @Test
+    void anAgentWithoutCapSetpcapCannotUseTheIsolator() {
+        // root, but with CAP_SETPCAP out of its bounding set and so out of its effective set
+        Agent.Result r = Agent.exec(List.of("setpriv", "--bounding-set=-setpcap",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "--module-path",
+                Agent.MODULES + java.io.File.pathSeparator + Agent.JAR, "--add-modules", "ALL-MODULE-PATH", "-m",
+                "corral.agent/corral.agent.Main", "validate", "--isolation=linux/capabilities"), java.util.Map.of());
+        assertEquals(1, r.exit(), r.toString());
+        assertTrue(r.err().contains("Failed to create isolator 'linux/capabilities': Linux capabilities isolator "
+                + "requires the CAP_SETPCAP capability, which the agent lacks (CapEff "), r.toString());
+        assertNoStackTrace(r);
+    }
 }

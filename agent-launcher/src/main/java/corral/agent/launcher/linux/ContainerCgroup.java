@@ -7,6 +7,7 @@ import corral.isolator.cgroups.CgroupVersion;
 import corral.isolator.cgroups.Hierarchies;
 import corral.isolator.cgroups.Hierarchy;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -61,14 +62,41 @@ final class ContainerCgroup {
 
     /**
      * Moves the calling thread (only it: a v1 {@code tasks} write) into the cgroup, so that what it
-     * forks starts there. Does nothing on v2, where {@link #place} is used instead.
+     * forks starts there. Closing the result moves the thread back to the cgroup it came from, so
+     * that no thread of the agent is left in a container's cgroup once the fork is done (a lingering
+     * one would be frozen with the container, or listed among its processes). Does nothing on v2,
+     * where {@link #place} is used instead.
      *
+     * @return what moves the thread back
      * @throws IOException if the kernel refuses
      */
-    void joinCallingThread() throws IOException {
-        if (cgroup.hierarchy().version() == CgroupVersion.V1) {
-            cgroup.addThread(Namespaces.gettid());
+    Joined joinCallingThread() throws IOException {
+        if (cgroup.hierarchy().version() != CgroupVersion.V1) {
+            return () -> { };
         }
+        long tid = Namespaces.gettid();
+        Cgroup previous = cgroup.hierarchy().cgroup(callingThreadCgroup());
+        cgroup.addThread(tid);
+        return () -> previous.addThread(tid);
+    }
+
+    /** Moves a thread back where it was before {@link #joinCallingThread}. */
+    interface Joined extends AutoCloseable {
+        @Override
+        void close() throws IOException;
+    }
+
+    /** @return the calling thread's cgroup in this (v1) hierarchy, relative to its mount point */
+    private String callingThreadCgroup() throws IOException {
+        // lines look like "6:freezer:/some/path"
+        for (String line : Files.readAllLines(Path.of("/proc/thread-self/cgroup"))) {
+            String[] fields = line.split(":", 3);
+            if (fields.length == 3 && List.of(fields[1].split(",")).containsAll(cgroup.hierarchy().controllers())) {
+                return fields[2].replaceFirst("^/+", "");
+            }
+        }
+        throw new IOException("/proc/thread-self/cgroup has no line for the hierarchy at "
+                + cgroup.hierarchy().mountPoint());
     }
 
     /**

@@ -167,10 +167,8 @@ public final class LinuxLauncher implements Launcher {
     private static long spawnFromThrowawayThread(ContainerProgram program, ContainerCgroup cgroup,
             Spawn.Request request) throws LaunchException, NativeException {
         AtomicReference<Object> outcome = new AtomicReference<>();
-        java.util.concurrent.atomic.AtomicInteger tid = new java.util.concurrent.atomic.AtomicInteger();
         Thread thread = new Thread(() -> {
             try {
-                tid.set(Namespaces.gettid());
                 outcome.set(spawnHere(program, cgroup, request));
             } catch (Throwable e) {
                 outcome.set(e);
@@ -186,11 +184,6 @@ public final class LinuxLauncher implements Launcher {
             } catch (InterruptedException e) {
                 interrupted = true;
             }
-        }
-        if (cgroup != null) {
-            // join() returns when the Java thread is done; the kernel thread leaves the container's
-            // cgroup only when it has exited, a moment later. Until then the agent is in there.
-            awaitThreadExit(tid.get());
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
@@ -208,24 +201,32 @@ public final class LinuxLauncher implements Launcher {
         throw new IllegalStateException("launcher thread failed", (Throwable) result);
     }
 
-    private static void awaitThreadExit(int tid) {
-        Path task = Path.of("/proc/self/task/" + tid);
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        while (Files.exists(task) && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-            Thread.yield();
-        }
-    }
-
     private static long spawnHere(ContainerProgram program, ContainerCgroup cgroup, Spawn.Request request)
             throws LaunchException, NativeException {
+        if (cgroup == null) {
+            return spawnInNamespaces(program, request);
+        }
+        ContainerCgroup.Joined joined;
         try {
-            if (cgroup != null) {
-                cgroup.joinCallingThread();
-            }
+            joined = cgroup.joinCallingThread();
         } catch (IOException e) {
             throw new LaunchException("Failed to join the container's cgroup '" + cgroup.path() + "': " + e, e);
         }
+        try {
+            return spawnInNamespaces(program, request);
+        } finally {
+            try {
+                joined.close();
+            } catch (IOException e) {
+                // the thread ends right after; until then the cgroup counts it (the kill skips this JVM)
+                LOG.log(System.Logger.Level.WARNING, "The launch thread could not leave the container's cgroup '"
+                        + cgroup.path() + "': " + e.getMessage());
+            }
+        }
+    }
+
+    private static long spawnInNamespaces(ContainerProgram program, Spawn.Request request)
+            throws LaunchException, NativeException {
         if (program.cloneFlags() != 0) {
             Namespaces.unshare(program.cloneFlags());
         }

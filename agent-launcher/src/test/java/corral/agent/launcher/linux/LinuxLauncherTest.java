@@ -133,6 +133,10 @@ class LinuxLauncherTest {
         LinuxContainer c = (LinuxContainer) launcher.launch(s);
         Path cgroup = c.cgroup().orElseThrow();
         assertEquals(List.of(c.pid()), pids(cgroup), "the held init is in the cgroup before it runs anything");
+        if (Files.exists(cgroup.resolve("tasks"))) {
+            assertEquals(List.of(String.valueOf(c.pid())), Files.readAllLines(cgroup.resolve("tasks")),
+                    "the launch thread left the cgroup before launch() returned");
+        }
         assertEquals(0, run(c));
         String text = out(s);
         assertTrue(text.contains(":freezer:/" + ROOT + "/" + s.containerId().getValue() + "\n"), text);

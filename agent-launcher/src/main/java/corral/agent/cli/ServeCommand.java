@@ -89,8 +89,12 @@ public final class ServeCommand implements Command {
         HttpSettings settings;
         try {
             settings = HttpSettings.from(config);
+            ContainerizerSettings.from(config); // a bad value stops the agent before recovery touches anything
         } catch (IllegalArgumentException e) {
             invocation.err().println(e.getMessage());
+            return 1;
+        } catch (com.typesafe.config.ConfigException e) {
+            invocation.err().println(corral.agent.config.ConfigurationException.describe(e));
             return 1;
         }
         Path workDir = Path.of(config.getString("corral.agent.work_dir"));

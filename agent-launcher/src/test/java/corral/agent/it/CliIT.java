@@ -255,4 +255,14 @@ class CliIT {
         assertTrue(Files.readString(status).contains("\"reason\":\"REASON_CONTAINER_LAUNCH_FAILED\""),
                 Files.readString(status));
     }
+
+    @Test
+    void serveRefusesABadValueBeforeRecoveryTouchesAnything() throws IOException {
+        Path orphan = Files.createDirectories(dir.resolve("run/containers/orphan"));
+        Agent.Result r = Agent.run("serve", "--port=0", "--work_dir=" + dir.resolve("work"),
+                "--runtime_dir=" + dir.resolve("run"), "--default_container_info=nope");
+        assertEquals(1, r.exit(), r.toString());
+        assertTrue(r.err().contains("Invalid value at 'corral.agent.default_container_info'"), r.toString());
+        assertTrue(Files.isDirectory(orphan), "recovery did not run: " + r);
+    }
 }

@@ -60,7 +60,7 @@ final class AgentInvocation implements Invocation {
         } catch (ConfigurationException e) {
             throw new StartupException(e.problems());
         } catch (com.typesafe.config.ConfigException e) {
-            throw new StartupException(List.of(e.getMessage()));
+            throw new StartupException(List.of(corral.agent.config.ConfigurationException.describe(e)));
         } finally {
             warnings.forEach(w -> err.println("Warning: " + w));
         }

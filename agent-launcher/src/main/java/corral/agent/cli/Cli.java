@@ -126,7 +126,7 @@ public final class Cli {
             return INVALID;
         } catch (com.typesafe.config.ConfigException e) {
             // a module's own reference.conf is broken: name it, as any other configuration problem
-            err.println(e.getMessage());
+            err.println(ConfigurationException.describe(e));
             return INVALID;
         }
     }

@@ -32,7 +32,8 @@ final class HelpCommand extends BuiltinCommand {
             int status = 0;
             for (String name : names) {
                 String bare = name.startsWith("--") ? name.substring(2) : name;
-                Optional<Flag> flag = invocation.registry().flag(bare);
+                Optional<Flag> flag = invocation.registry().flag(bare)
+                        .or(() -> invocation.registry().deprecatedAlias(bare));
                 Optional<CommandFlag> commandFlag = invocation.commands().stream()
                         .flatMap(c -> c.commandFlags().stream()).filter(f -> f.name().equals(bare)).findFirst();
                 if (flag.isPresent()) {

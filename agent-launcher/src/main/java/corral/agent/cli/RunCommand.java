@@ -82,6 +82,14 @@ public final class RunCommand implements Command {
         try {
             request = request(invocation);
             statusFile = single(invocation, "status_file").map(Path::of);
+            if (statusFile.isPresent()) {
+                // found out before the task runs, not after
+                Path parent = statusFile.get().toAbsolutePath().getParent();
+                if (!Files.isDirectory(parent)) {
+                    throw new UsageException(bad("status_file", statusFile.get().toString(),
+                            "no directory '" + parent + "'"));
+                }
+            }
         } catch (UsageException e) {
             err.println(e.getMessage());
             return USAGE;
@@ -97,7 +105,7 @@ public final class RunCommand implements Command {
             e.problems().forEach(err::println);
             return Cli.INVALID;
         } catch (ConfigException e) {
-            err.println(e.getMessage());
+            err.println(corral.agent.config.ConfigurationException.describe(e));
             return USAGE;
         }
         ImageProvisioners images;

@@ -89,8 +89,12 @@ public final class ServeCommand implements Command {
         HttpSettings settings;
         try {
             settings = HttpSettings.from(config);
+            ContainerizerSettings.from(config); // a bad value stops the agent before recovery touches anything
         } catch (IllegalArgumentException e) {
             invocation.err().println(e.getMessage());
+            return 1;
+        } catch (com.typesafe.config.ConfigException e) {
+            invocation.err().println(corral.agent.config.ConfigurationException.describe(e));
             return 1;
         }
         Path workDir = Path.of(config.getString("corral.agent.work_dir"));
@@ -141,7 +145,10 @@ public final class ServeCommand implements Command {
         Containerizer containerizer;
         try {
             containerizer = factory.create(invocation, plan, checkpointer, recovered.containers());
-        } catch (IllegalArgumentException | com.typesafe.config.ConfigException e) {
+        } catch (com.typesafe.config.ConfigException e) {
+            invocation.err().println(corral.agent.config.ConfigurationException.describe(e));
+            return 1;
+        } catch (IllegalArgumentException e) {
             invocation.err().println(e.getMessage());
             return 1;
         }

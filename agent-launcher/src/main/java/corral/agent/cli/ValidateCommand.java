@@ -1,9 +1,14 @@
 package corral.agent.cli;
 
+import com.typesafe.config.ConfigException;
+import corral.agent.containerizer.ContainerizerSettings;
 import corral.agent.discovery.IsolationSelector;
 import corral.agent.discovery.IsolatorPlan;
 import corral.agent.discovery.PlannedIsolator;
+import corral.agent.http.HttpSettings;
 import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -24,7 +29,28 @@ final class ValidateCommand extends BuiltinCommand {
 
     @Override
     int run(AgentInvocation invocation) {
-        IsolatorPlan plan = invocation.createIsolators();
+        // the checks serve and run make before they start, so that validate never passes what they refuse
+        List<String> problems = new ArrayList<>();
+        try {
+            ContainerizerSettings.from(invocation.config());
+        } catch (ConfigException e) {
+            problems.add(corral.agent.config.ConfigurationException.describe(e));
+        }
+        try {
+            HttpSettings.from(invocation.config());
+        } catch (IllegalArgumentException e) {
+            problems.add(e.getMessage());
+        }
+        IsolatorPlan plan;
+        try {
+            plan = invocation.createIsolators();
+        } catch (StartupException e) {
+            problems.addAll(e.problems());
+            throw new StartupException(problems);
+        }
+        if (!problems.isEmpty()) {
+            throw new StartupException(problems);
+        }
         PrintStream out = invocation.out();
         out.println("Isolators, in prepare order (cleanup runs in reverse):");
         out.printf("  %-22s %-16s %-32s %-8s %s%n", "ISOLATOR", "VERSION", "MODULE", "ORIGIN", "DESCRIPTION");

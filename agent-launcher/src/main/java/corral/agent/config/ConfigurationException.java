@@ -22,4 +22,20 @@ public final class ConfigurationException extends RuntimeException {
     public List<String> problems() {
         return problems;
     }
+
+    /**
+     * @param e a bad value found while reading settings
+     * @return its message without Typesafe Config's description of where the merged value came from
+     *     ("merge of withValue(...),reference.conf of module ...: "), which names no file an operator wrote
+     */
+    public static String describe(com.typesafe.config.ConfigException e) {
+        String message = e.getMessage();
+        if (e.origin() != null && e.origin().filename() == null) {
+            String prefix = e.origin().description() + ": ";
+            if (message.startsWith(prefix)) {
+                return message.substring(prefix.length());
+            }
+        }
+        return message;
+    }
 }

@@ -31,6 +31,12 @@ public final class FlagLoader {
 
     /** The flag naming the HOCON file. */
     public static final String CONFIG_FLAG = "config";
+
+    /**
+     * Flags whose value names a file the agent reads itself (Mesos's {@code Path} flags): for them
+     * {@code file:///path} is that path, never the file's content.
+     */
+    private static final java.util.Set<String> PATH_FLAGS = java.util.Set.of(CONFIG_FLAG, "http_credentials");
     private static final String ENV_PREFIX = "MESOS_";
 
     private final FlagRegistry registry;
@@ -311,6 +317,9 @@ public final class FlagLoader {
         private Optional<String> fetch(Given g) {
             if (!g.text().startsWith("file://")) {
                 return Optional.of(g.text());
+            }
+            if (PATH_FLAGS.contains(g.flag().name())) {
+                return Optional.of(g.text().substring("file://".length()));
             }
             String file = g.text().substring("file://".length());
             try {

@@ -107,7 +107,7 @@ public final class FlagRegistry {
      * @param alias a name that may be a deprecated alias
      * @return the flag it stands for, when it is a known alias of a known flag
      */
-    Optional<Flag> deprecatedAlias(String alias) {
+    public Optional<Flag> deprecatedAlias(String alias) {
         String target = DEPRECATED_ALIASES.get(alias);
         return target == null ? Optional.empty() : flag(target);
     }

@@ -213,7 +213,9 @@ public final class Agent {
                 entries.remove(id.getValue(), entry);
                 forgetCheckpoint(id);
             }
-            throw new LaunchFailedException("Failed to launch container: " + e.getMessage(), e);
+            String prefix = "Failed to launch container: "; // the containerizer's own launch failures carry it
+            throw new LaunchFailedException(e.getMessage().startsWith(prefix) ? e.getMessage() : prefix + e.getMessage(),
+                    e);
         } catch (RuntimeException e) {
             metrics.launchFailed();
             entries.remove(id.getValue(), entry);

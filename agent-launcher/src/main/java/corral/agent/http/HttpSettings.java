@@ -67,7 +67,8 @@ public record HttpSettings(String ip, int port, boolean authenticate, Map<String
         try {
             text = Files.readString(path, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new IllegalArgumentException("--http_credentials=" + flag + ": cannot read " + path + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException("--http_credentials=" + flag + ": cannot read " + path + ": "
+                    + (e instanceof java.nio.file.NoSuchFileException ? "No such file or directory" : e.toString()), e);
         }
         Struct.Builder json = Struct.newBuilder();
         try {

@@ -246,6 +246,12 @@ class AgentProcessIT {
                 at(state, "frameworks", "0", "id").getStringValue());
         assertTrue(get(agent, "/metrics").body().contains("corral_container_launches_total 3"));
 
+        // a launch failure is 400 with Mesos's message, said once
+        r = call(agent, "{\"type\":\"LAUNCH_CONTAINER\",\"launch_container\":{\"container_id\":{\"value\":\"it-bad-"
+                + UUID.randomUUID() + "\"},\"command\":{\"shell\":false,\"value\":\"/no/such/program\"}}}");
+        assertEquals(400, r.statusCode(), r.body());
+        assertEquals("Failed to launch container: Invalid command '/no/such/program': no such file", r.body().strip());
+
         agent.process().destroy(); // SIGTERM: a clean stop
         assertTrue(agent.process().waitFor(30, TimeUnit.SECONDS));
         assertEquals(0, agent.process().exitValue(), agent.output().toString());

@@ -144,6 +144,10 @@ class CliIT {
         assertEquals(0, asFlag.exit(), asFlag.toString());
         assertEquals(all.out(), asFlag.out());
 
+        Agent.Result alias = Agent.run("help", "allowed_capabilities");
+        assertEquals(0, alias.exit(), alias.toString());
+        assertTrue(alias.out().startsWith("  --effective_capabilities=VALUE"), alias.toString());
+
         Agent.Result unknown = Agent.run("help", "nope");
         assertEquals(1, unknown.exit(), unknown.toString());
         assertTrue(unknown.err().contains("Unknown flag 'nope'"), unknown.toString());
@@ -164,5 +168,101 @@ class CliIT {
         Agent.Result r = Agent.run("launch");
         assertEquals(2, r.exit(), r.toString());
         assertTrue(r.err().startsWith("Unknown command 'launch'."), r.toString());
+    }
+
+    @Test
+    void validateMakesTheChecksOfServeAndRunToo() {
+        Agent.Result r = Agent.run("validate", "--port=70000", "--default_container_info=nope");
+        assertEquals(1, r.exit(), r.toString());
+        assertTrue(r.err().contains("--port=70000 is not a port number (0 to 65535)\n"), r.toString());
+        assertTrue(r.err().contains("Invalid value at 'corral.agent.default_container_info': Failed to parse 'nope' as a"
+                + " JSON ContainerInfo"), r.toString());
+        assertFalse(r.err().contains("merge of"), "no Typesafe Config origins: " + r);
+        assertNoStackTrace(r);
+
+        r = Agent.run("validate", "--authenticate_http_readwrite");
+        assertEquals(1, r.exit(), r.toString());
+        assertTrue(r.err().contains("--authenticate_http_readwrite needs --http_credentials"), r.toString());
+
+        Path absent = dir.resolve("absent.json");
+        r = Agent.run("validate", "--http_credentials=" + absent);
+        assertEquals(1, r.exit(), r.toString());
+        assertEquals("--http_credentials=" + absent + ": cannot read " + absent + ": No such file or directory\n", r.err());
+    }
+
+    @Test
+    void flagsThatNameAFileTakeAFileUrlAsThatFile() throws IOException {
+        Path credentials = Files.writeString(dir.resolve("credentials.json"),
+                "{\"credentials\":[{\"principal\":\"ops\",\"secret\":\"s3cret-" + dir.getFileName() + "\"}]}\n");
+        Agent.Result r = Agent.run("validate", "--authenticate_http_readwrite", "--http_credentials=file://" + credentials);
+        assertEquals(0, r.exit(), r.toString());
+        assertFalse(r.out().contains("s3cret") || r.err().contains("s3cret"), "the secret is never printed: " + r);
+
+        Path config = Files.writeString(dir.resolve("agent.conf"), "isolation = \"posix/cpu,posix/cpu\"\n");
+        r = Agent.run("validate", "--config=file://" + config);
+        assertEquals(1, r.exit(), r.toString());
+        assertTrue(r.err().contains("Duplicate entries found in --isolation flag '[ posix/cpu, posix/cpu ]'"), r.toString());
+    }
+
+    @Test
+    void aBadValueAnIsolatorReadsIsTheOperatorsErrorNotTheIsolatorsBug() {
+        Agent.Result r = Agent.run("validate", "--isolation=disk/du", "--container_disk_watch_interval=0secs");
+        assertEquals(1, r.exit(), r.toString());
+        assertEquals("Failed to create isolator 'disk/du': Invalid value at 'container_disk_watch_interval': must be"
+                + " positive, got '0secs'\n", r.err());
+
+        r = Agent.run("validate", "--isolation=docker/runtime,filesystem/linux", "--image_providers=docker",
+                "--docker_layer_setuid=sometimes");
+        assertEquals(1, r.exit(), r.toString());
+        assertTrue(r.err().contains("Failed to create isolator 'docker/runtime': Invalid value at 'docker_layer_setuid'"),
+                r.toString());
+        assertFalse(r.err().contains("a bug in it") || r.err().contains("merge of"), r.toString());
+    }
+
+    @Test
+    void aStatusFileInAMissingDirectoryIsAUsageErrorAndNothingRuns() {
+        Path ran = dir.resolve("ran");
+        Agent.Result r = Agent.run("run", "--work_dir=" + dir.resolve("work"), "--runtime_dir=" + dir.resolve("run"),
+                "--status_file=" + dir.resolve("missing/status.json"), "--", "touch", ran.toString());
+        assertEquals(2, r.exit(), r.toString());
+        assertEquals("Invalid value for --status_file '" + dir.resolve("missing/status.json") + "': no directory '"
+                + dir.resolve("missing") + "'\n", r.err());
+        assertFalse(Files.exists(ran), "the task did not run");
+    }
+
+    @Test
+    void runExitsWithTheTasksStatusAndWritesTheFinalStatus() throws IOException {
+        String[] dirs = {"--work_dir=" + dir.resolve("work"), "--runtime_dir=" + dir.resolve("run")};
+        Path status = dir.resolve("status.json");
+        Agent.Result r = Agent.run("run", dirs[0], dirs[1], "--status_file=" + status, "--container_id=code",
+                "--", "sh", "-c", "echo out; echo err >&2; exit 3");
+        assertEquals(3, r.exit(), r.toString());
+        assertEquals("out\n", r.out());
+        String json = Files.readString(status);
+        assertTrue(json.startsWith("{\"container_id\":\"code\",\"directory\":\"" + dir.resolve("work/sandboxes/code")
+                + "\",\"state\":\"TASK_FAILED\",\"exit_status\":768,\"exit_code\":3,"), json);
+        assertEquals("out\n", Files.readString(dir.resolve("work/sandboxes/code/stdout")));
+        assertEquals("err\n", Files.readString(dir.resolve("work/sandboxes/code/stderr")));
+        assertFalse(Files.exists(dir.resolve("run/containers/code")), "the checkpoint is gone after the run");
+
+        r = Agent.run("run", dirs[0], dirs[1], "--status_file=" + status, "--", "sh", "-c", "kill -9 $$");
+        assertEquals(128 + 9, r.exit(), r.toString());
+        assertTrue(Files.readString(status).contains("\"exit_status\":9,\"exit_code\":137"), Files.readString(status));
+
+        r = Agent.run("run", dirs[0], dirs[1], "--status_file=" + status, "--", "/no/such/program");
+        assertEquals(1, r.exit(), r.toString());
+        assertEquals("Failed to launch container: Invalid command '/no/such/program': no such file\n", r.err());
+        assertTrue(Files.readString(status).contains("\"reason\":\"REASON_CONTAINER_LAUNCH_FAILED\""),
+                Files.readString(status));
+    }
+
+    @Test
+    void serveRefusesABadValueBeforeRecoveryTouchesAnything() throws IOException {
+        Path orphan = Files.createDirectories(dir.resolve("run/containers/orphan"));
+        Agent.Result r = Agent.run("serve", "--port=0", "--work_dir=" + dir.resolve("work"),
+                "--runtime_dir=" + dir.resolve("run"), "--default_container_info=nope");
+        assertEquals(1, r.exit(), r.toString());
+        assertTrue(r.err().contains("Invalid value at 'corral.agent.default_container_info'"), r.toString());
+        assertTrue(Files.isDirectory(orphan), "recovery did not run: " + r);
     }
 }

@@ -29,7 +29,7 @@ public record DiskSettings(boolean enforce, Duration watchInterval, String xfsPr
         Config c = config.getConfig(PREFIX);
         Duration interval = MesosValues.duration(c, "container_disk_watch_interval");
         if (interval.isZero() || interval.isNegative()) {
-            throw new ConfigException.BadValue(c.origin(), "container_disk_watch_interval",
+            throw new ConfigException.BadValue("container_disk_watch_interval",
                     "must be positive, got '" + c.getString("container_disk_watch_interval") + "'");
         }
         return new DiskSettings(c.getBoolean("enforce_container_disk_quota"), interval,

@@ -132,13 +132,12 @@ public final class LinuxFilesystemIsolator implements Isolator {
             String source;
             if (volume.hasHostPath()) {
                 String host = volume.getHostPath();
-                source = host.startsWith("/") ? host : sandbox.resolve(checkRelative(host, "host_path")).toString();
+                source = host.startsWith("/") ? host : inSandbox(sandbox, checkRelative(host, "host_path"));
             } else if (volume.hasSource() && volume.getSource().getType() == Volume.Source.Type.HOST_PATH) {
                 source = volume.getSource().getHostPath().getPath();
             } else if (volume.hasSource() && volume.getSource().getType() == Volume.Source.Type.SANDBOX_PATH
                     && volume.getSource().getSandboxPath().getType() != Volume.Source.SandboxPath.Type.PARENT) {
-                source = sandbox.resolve(checkRelative(volume.getSource().getSandboxPath().getPath(), "sandbox_path.path"))
-                        .toString();
+                source = inSandbox(sandbox, checkRelative(volume.getSource().getSandboxPath().getPath(), "sandbox_path.path"));
             } else {
                 LOG.log(Level.DEBUG, "filesystem/linux leaves volume '" + volume.getContainerPath()
                         + "' of container " + containerId.getValue() + " to another isolator");
@@ -168,6 +167,26 @@ public final class LinuxFilesystemIsolator implements Isolator {
             if (volume.getMode() == Volume.Mode.RO) {
                 launch.addMounts(mount(target, null, null, MS_BIND | MS_REMOUNT | MS_RDONLY, null));
             }
+        }
+    }
+
+    /**
+     * A volume source under the sandbox, created when missing (as Mesos does: {@code host_path: "tmp"}
+     * gives each container a private {@code /tmp}) and owned like the sandbox. Resolved inside the
+     * sandbox, so that a symlink a previous task left there cannot point the mount at the host.
+     */
+    private static String inSandbox(Path sandbox, String relative) {
+        try {
+            Path source = RootedPaths.resolve(sandbox, relative);
+            if (!Files.exists(source)) {
+                Files.createDirectories(source);
+                Files.setAttribute(source, "unix:uid", Files.getAttribute(sandbox, "unix:uid"));
+                Files.setAttribute(source, "unix:gid", Files.getAttribute(sandbox, "unix:gid"));
+            }
+            return source.toString();
+        } catch (IOException e) {
+            throw new IsolatorException("Failed to create the source of the mount at '" + sandbox.resolve(relative)
+                    + "': " + e, e);
         }
     }
 

@@ -147,6 +147,25 @@ class LinuxFilesystemIsolatorTest {
     }
 
     @Test
+    void aRelativeHostPathIsCreatedInTheSandboxAndStaysInIt() throws IOException {
+        // Mesos's private /tmp: {"container_path":"/tmp","host_path":"tmp","mode":"RW"}
+        Volume privateTmp = Volume.newBuilder().setContainerPath("/tmp").setHostPath("tmp").setMode(Volume.Mode.RW).build();
+        // a symlink a previous task left in a reused sandbox does not lead the source out of it
+        Files.createSymbolicLink(sandbox.resolve("escape"), Path.of("../outside"));
+        Volume escaping = Volume.newBuilder().setContainerPath("/tmp").setHostPath("escape/x").setMode(Volume.Mode.RW)
+                .build();
+        ContainerLaunchInfo launch = isolator("filesystem/linux").prepare(ID, config()
+                .setContainerInfo(ContainerInfo.newBuilder().setType(ContainerInfo.Type.MESOS).addVolumes(privateTmp)
+                        .addVolumes(escaping))
+                .build()).orElseThrow();
+        assertTrue(Files.isDirectory(sandbox.resolve("tmp")), "created");
+        assertEquals(List.of("/ <- - - rec,slave -", "/tmp <- " + sandbox.resolve("tmp") + " - bind,rec -",
+                "/tmp <- " + sandbox.resolve("outside/x") + " - bind,rec -"),
+                launch.getMountsList().stream().map(LinuxFilesystemIsolatorTest::describe).toList());
+        assertTrue(Files.notExists(tmp.resolve("outside")), "nothing is created outside the sandbox");
+    }
+
+    @Test
     void badInputGetsMesossMessages() {
         Isolator isolator = isolator("filesystem/linux");
         IsolatorException debug = assertThrows(IsolatorException.class, () -> isolator.prepare(ID,

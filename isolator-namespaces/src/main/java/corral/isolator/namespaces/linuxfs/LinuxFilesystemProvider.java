@@ -1,6 +1,7 @@
 package corral.isolator.namespaces.linuxfs;
 
 import com.typesafe.config.ConfigException;
+import corral.isolator.namespaces.pid.PidNamespaceProvider;
 import corral.isolator.spi.Creation;
 import corral.isolator.spi.IsolatorContext;
 import corral.isolator.spi.IsolatorProvider;
@@ -32,8 +33,7 @@ public final class LinuxFilesystemProvider implements IsolatorProvider {
         if (!context.isRoot()) {
             return Creation.unavailable("'filesystem/linux' isolator requires root privileges");
         }
-        String launcher = "corral.agent.launcher";
-        if (context.config().hasPath(launcher) && context.config().getString(launcher).equals("posix")) {
+        if (PidNamespaceProvider.posixLauncher(context)) {
             return Creation.unavailable("'filesystem/linux' isolator requires 'linux' launcher");
         }
         if (!Files.exists(Path.of("/proc/self/ns/mnt"))) {

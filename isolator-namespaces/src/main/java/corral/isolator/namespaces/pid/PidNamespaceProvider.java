@@ -37,9 +37,22 @@ public final class PidNamespaceProvider implements IsolatorProvider {
         if (!context.isRoot()) {
             return Creation.unavailable("The pid namespace isolator requires root permissions");
         }
+        if (posixLauncher(context)) {
+            return Creation.unavailable("'linux' launcher must be used to enable pid namespace");
+        }
         if (!Files.exists(Path.of("/proc/self/ns/pid"))) {
             return Creation.unavailable("Pid namespaces are not supported by this kernel");
         }
         return Creation.ready(new PidNamespaceIsolator(settings));
+    }
+
+    /**
+     * @param context an isolator context
+     * @return whether the operator chose the posix launcher, which cannot make namespaces (shared by
+     *     the isolators of this module)
+     */
+    public static boolean posixLauncher(IsolatorContext context) {
+        String launcher = "corral.agent.launcher";
+        return context.config().hasPath(launcher) && context.config().getString(launcher).equals("posix");
     }
 }

@@ -1,5 +1,6 @@
 package corral.isolator.namespaces.shared;
 
+import corral.isolator.namespaces.pid.PidNamespaceProvider;
 import corral.isolator.spi.Creation;
 import corral.isolator.spi.IsolatorContext;
 import corral.isolator.spi.IsolatorProvider;
@@ -29,6 +30,11 @@ public final class SharedFilesystemProvider implements IsolatorProvider {
     public Creation create(IsolatorContext context) {
         if (!context.isRoot()) {
             return Creation.unavailable("The 'filesystem/shared' isolator requires root privileges");
+        }
+        if (PidNamespaceProvider.posixLauncher(context)) {
+            // Mesos lets this start and fails every launch ("Subprocess launcher does not support
+            // cloning namespaces"); refusing at start-up says it once
+            return Creation.unavailable("The 'filesystem/shared' isolator requires the 'linux' launcher");
         }
         if (!Files.exists(Path.of("/proc/self/ns/mnt"))) {
             return Creation.unavailable("The 'filesystem/shared' isolator requires mount namespace support");

@@ -81,4 +81,14 @@ class PidNamespaceIsolatorTest {
         assertEquals("The pid namespace isolator requires root permissions",
                 new PidNamespaceProvider().create(user).unavailableReason().orElseThrow());
     }
+
+    @Test
+    void refusesThePosixLauncherAtStartUpAsMesos() {
+        TestContext posix = TestContext.of(dir, Map.of("corral.agent.launcher", "posix"));
+        assertEquals("'linux' launcher must be used to enable pid namespace",
+                new PidNamespaceProvider().create(posix).unavailableReason().orElseThrow());
+        assertEquals("The 'filesystem/shared' isolator requires the 'linux' launcher",
+                new corral.isolator.namespaces.shared.SharedFilesystemProvider().create(posix).unavailableReason()
+                        .orElseThrow());
+    }
 }

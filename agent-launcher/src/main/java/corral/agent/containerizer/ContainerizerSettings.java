@@ -75,7 +75,7 @@ public record ContainerizerSettings(Path workDir, Path runtimeDir, String sandbo
             }
             return Optional.of(info.build());
         } catch (IllegalArgumentException e) {
-            throw new ConfigException.BadValue(config.origin(), path,
+            throw new ConfigException.BadValue(path,
                     "Failed to parse '" + json + "' as a JSON ContainerInfo: " + e.getMessage());
         }
     }

@@ -98,13 +98,14 @@ public final class MesosValues {
      * @param config a configuration
      * @param path the path of a duration setting in Mesos syntax
      * @return the duration
-     * @throws ConfigException.BadValue naming the path, its origin and Mesos's reason
+     * @throws ConfigException.BadValue naming the path and Mesos's reason (not the merged configuration's
+     *     origin, which says nothing to an operator who set a flag)
      */
     public static Duration duration(Config config, String path) {
         try {
             return parseDuration(config.getString(path));
         } catch (IllegalArgumentException e) {
-            throw new ConfigException.BadValue(config.origin(), path, e.getMessage());
+            throw new ConfigException.BadValue(path, e.getMessage());
         }
     }
 
@@ -112,13 +113,14 @@ public final class MesosValues {
      * @param config a configuration
      * @param path the path of a size setting in Mesos syntax
      * @return the size in bytes
-     * @throws ConfigException.BadValue naming the path, its origin and Mesos's reason
+     * @throws ConfigException.BadValue naming the path and Mesos's reason (not the merged configuration's
+     *     origin, which says nothing to an operator who set a flag)
      */
     public static long bytes(Config config, String path) {
         try {
             return parseBytes(config.getString(path));
         } catch (IllegalArgumentException e) {
-            throw new ConfigException.BadValue(config.origin(), path, e.getMessage());
+            throw new ConfigException.BadValue(path, e.getMessage());
         }
     }
 }

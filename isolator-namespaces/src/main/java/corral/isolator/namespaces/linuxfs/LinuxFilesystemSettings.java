@@ -22,7 +22,7 @@ public record LinuxFilesystemSettings(String sandboxDirectory) {
     public static LinuxFilesystemSettings from(Config config) {
         String dir = config.getString(SANDBOX_DIRECTORY);
         if (!dir.startsWith("/") || dir.equals("/") || ("/" + dir + "/").contains("/../")) {
-            throw new ConfigException.BadValue(config.origin(), SANDBOX_DIRECTORY,
+            throw new ConfigException.BadValue(SANDBOX_DIRECTORY,
                     "sandbox_directory must be an absolute path below '/' without '..', not '" + dir + "'");
         }
         return new LinuxFilesystemSettings(dir);

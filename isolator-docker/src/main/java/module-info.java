@@ -3,6 +3,9 @@
  * provisioner that makes a container's root filesystem from an image
  * ({@code corral.isolator.docker.provisioner}), and the {@code docker/runtime} isolator
  * ({@code corral.isolator.docker.runtime}). See docs/images.md and docs/isolators/docker-runtime.md.
+ *
+ * @provides corral.isolator.spi.IsolatorProvider {@code docker/runtime}
+ * @provides corral.isolator.spi.ImageProvisionerProvider {@code docker}
  */
 module corral.isolator.docker {
     requires corral.isolator.spi;

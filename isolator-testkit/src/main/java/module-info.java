@@ -1,6 +1,9 @@
 /**
- * A test kit for isolator authors: run an isolator's lifecycle against a real container
- * configuration and assert on what it declared, as the agent would call it.
+ * A test kit for isolator authors: find a provider by id through {@code ServiceLoader} under the
+ * agent's acceptance rules, and create its isolator with a context built from the modules'
+ * {@code reference.conf} defaults, as the agent would.
+ *
+ * @uses corral.isolator.spi.IsolatorProvider
  */
 module corral.isolator.testkit {
     requires transitive corral.isolator.spi;

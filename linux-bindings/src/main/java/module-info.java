@@ -1,7 +1,8 @@
 /**
- * The only module that calls native functions. Each area (spawning, mounts, namespaces, signals,
- * file attributes, quotas, capabilities) has one small facade in {@code corral.bindings} that turns a
- * failed call into a {@link corral.bindings.NativeException} carrying the call, errno and path.
+ * The only module that calls native functions. Each area (spawning, waiting, signals, namespaces,
+ * mounts, overlay mounts, cgroupfs, file modes, in-root path resolution, file attributes, quotas)
+ * has one small facade in {@code corral.bindings} that turns a failed call into a
+ * {@link corral.bindings.NativeException} carrying the call, errno and path.
  *
  * <p>{@code corral.bindings.libc} holds the jnr-ffi interfaces. It is exported without
  * qualification only because jnr-ffi defines its generated classes in an unnamed module; nothing

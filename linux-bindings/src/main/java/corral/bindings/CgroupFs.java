@@ -8,8 +8,8 @@ import java.nio.file.Path;
 
 /**
  * The calls the cgroups support library makes on cgroupfs: {@code mkdir}, {@code rmdir}, a whole-file
- * {@code write} and {@code read}, {@code mount}/{@code umount2} of a hierarchy, {@code flock} to
- * serialize mounting between agents, and {@code kill}.
+ * {@code write} and {@code read}, and {@code flock} to serialize mounting between agents; it forwards
+ * {@code mount}/{@code umount2} of a hierarchy to {@link Mounts} (signals are {@link Signals}'s).
  * They go to the C library rather than through {@code java.nio} so that a failure keeps its errno:
  * the kernel reports cgroup errors (EBUSY on rmdir, EINVAL on a bad value) only that way.
  *
@@ -24,7 +24,7 @@ public final class CgroupFs {
     private static final int LOCK_EX = 2;
 
     /** {@code umount2} flag: detach lazily. */
-    public static final int MNT_DETACH = 2;
+    public static final int MNT_DETACH = Mounts.MNT_DETACH;
 
     private CgroupFs() {
     }
@@ -90,8 +90,8 @@ public final class CgroupFs {
         try {
             byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
             long n;
-            while ((n = libc().write(fd, bytes, bytes.length)) < 0) {
-                Errno e = errno();
+            while ((n = Fds.libc().write(fd, bytes, bytes.length)) < 0) {
+                Errno e = new Errno(Fds.errno());
                 if (e.number() != Errno.EINTR) {
                     throw new NativeException("write", path.toString(), e);
                 }
@@ -100,7 +100,7 @@ public final class CgroupFs {
                 throw new NativeException("write", path.toString(), new Errno(Errno.EAGAIN));
             }
         } finally {
-            libc().close(fd);
+            Fds.libc().close(fd);
         }
     }
 
@@ -117,9 +117,9 @@ public final class CgroupFs {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             byte[] buf = new byte[16384];
             while (true) {
-                long n = libc().read(fd, buf, buf.length);
+                long n = Fds.libc().read(fd, buf, buf.length);
                 if (n < 0) {
-                    Errno e = errno();
+                    Errno e = new Errno(Fds.errno());
                     if (e.number() == Errno.EINTR) {
                         continue;
                     }
@@ -131,17 +131,17 @@ public final class CgroupFs {
                 out.write(buf, 0, (int) n);
             }
         } finally {
-            libc().close(fd);
+            Fds.libc().close(fd);
         }
     }
 
     private static int open(Path path, int flags) throws NativeException {
         while (true) {
-            int fd = libc().open(path.toString(), flags);
+            int fd = Fds.libc().open(path.toString(), flags, 0);
             if (fd >= 0) {
                 return fd;
             }
-            Errno e = errno();
+            Errno e = new Errno(Fds.errno());
             if (e.number() != Errno.EINTR) {
                 throw new NativeException("open", path.toString(), e);
             }
@@ -158,9 +158,7 @@ public final class CgroupFs {
      * @throws NativeException {@code mount <target>: EBUSY (...)} and the like
      */
     public static void mount(String source, Path target, String type, String options) throws NativeException {
-        if (libc().mount(source, target.toString(), type, 0L, options) != 0) {
-            throw new NativeException("mount", target.toString(), errno());
-        }
+        Mounts.mount(source, target.toString(), type, 0L, options);
     }
 
     /**
@@ -169,9 +167,7 @@ public final class CgroupFs {
      * @throws NativeException {@code umount2 <target>: EBUSY (...)} and the like
      */
     public static void umount2(Path target, int flags) throws NativeException {
-        if (libc().umount2(target.toString(), flags) != 0) {
-            throw new NativeException("umount2", target.toString(), errno());
-        }
+        Mounts.umount2(target.toString(), flags);
     }
 
     /**
@@ -187,29 +183,10 @@ public final class CgroupFs {
         while (libc().flock(fd, LOCK_EX) != 0) {
             Errno e = errno();
             if (e.number() != Errno.EINTR) {
-                libc().close(fd);
+                Fds.libc().close(fd);
                 throw new NativeException("flock", path.toString(), e);
             }
         }
-        return () -> libc().close(fd);
-    }
-
-    /**
-     * Sends a signal.
-     *
-     * @param pid the process
-     * @param signal the signal number
-     * @return {@code false} when the process no longer exists (ESRCH)
-     * @throws NativeException {@code kill <pid>: EPERM (...)}
-     */
-    public static boolean kill(long pid, int signal) throws NativeException {
-        if (libc().kill((int) pid, signal) == 0) {
-            return true;
-        }
-        Errno e = errno();
-        if (e.number() == Errno.ESRCH) {
-            return false;
-        }
-        throw new NativeException("kill", Long.toString(pid), e);
+        return () -> Fds.libc().close(fd);
     }
 }

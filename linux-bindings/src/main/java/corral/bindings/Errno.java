@@ -73,12 +73,18 @@ public record Errno(int number) {
     public static final int EINVAL = 22;
     /** Inappropriate ioctl for device. */
     public static final int ENOTTY = 25;
+    /** Not a directory. */
+    public static final int ENOTDIR = 20;
     /** No space left on device. */
     public static final int ENOSPC = 28;
     /** Read-only file system. */
     public static final int EROFS = 30;
     /** Function not implemented. */
     public static final int ENOSYS = 38;
+    /** Directory not empty. */
+    public static final int ENOTEMPTY = 39;
+    /** Too many levels of symbolic links. */
+    public static final int ELOOP = 40;
     /** Operation not supported. */
     public static final int EOPNOTSUPP = 95;
 

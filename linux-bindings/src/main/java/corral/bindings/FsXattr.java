@@ -40,8 +40,6 @@ public final class FsXattr {
     static final int O_NOFOLLOW = 0x20000;
     static final int O_CLOEXEC = 0x80000;
     private static final int MAX_DEPTH = 1000;
-    private static final int ELOOP = 40;
-    private static final int ENOTDIR = 20;
     private static final int OPEN_FLAGS = O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC;
 
     private static final class Lib {
@@ -74,7 +72,7 @@ public final class FsXattr {
         try {
             return get(fd, path.toString());
         } finally {
-            Lib.C.close(fd);
+            Fds.libc().close(fd);
         }
     }
 
@@ -91,7 +89,7 @@ public final class FsXattr {
             boolean dir = Files.isDirectory(Path.of("/proc/self/fd/" + fd));
             set(fd, path.toString(), projectId, dir);
         } finally {
-            Lib.C.close(fd);
+            Fds.libc().close(fd);
         }
     }
 
@@ -114,7 +112,7 @@ public final class FsXattr {
             Object device = Files.getAttribute(fdPath(fd), "unix:dev");
             return labelDirectory(fd, name, projectId, device, 0);
         } finally {
-            Lib.C.close(fd);
+            Fds.libc().close(fd);
         }
     }
 
@@ -153,7 +151,7 @@ public final class FsXattr {
                 childFd = open(dirFd, child, childName, attrs.isDirectory() ? O_DIRECTORY : 0);
             } catch (NativeException e) {
                 int errno = e.errno().number();
-                if (errno == Errno.ENOENT || errno == ELOOP || errno == ENOTDIR /* replaced meanwhile */) {
+                if (errno == Errno.ENOENT || errno == Errno.ELOOP || errno == Errno.ENOTDIR /* replaced meanwhile */) {
                     continue;
                 }
                 throw e;
@@ -166,7 +164,7 @@ public final class FsXattr {
                     count++;
                 }
             } finally {
-                Lib.C.close(childFd);
+                Fds.libc().close(childFd);
             }
         }
         return count;
@@ -177,11 +175,16 @@ public final class FsXattr {
     }
 
     private static int open(int dirFd, String name, String shownAs, int extraFlags) throws NativeException {
-        int fd = Lib.C.openat(dirFd, name, OPEN_FLAGS | extraFlags, 0);
-        if (fd < 0) {
-            throw new NativeException("open", shownAs, new Errno(Libraries.lastErrno(Lib.C)));
+        while (true) {
+            int fd = Fds.libc().openat(dirFd, name, OPEN_FLAGS | extraFlags, 0);
+            if (fd >= 0) {
+                return fd;
+            }
+            int errno = Fds.errno();
+            if (errno != Errno.EINTR) {
+                throw new NativeException("open", shownAs, new Errno(errno));
+            }
         }
-        return fd;
     }
 
     private static Attributes get(int fd, String shownAs) throws NativeException {

@@ -16,7 +16,7 @@ import java.util.Deque;
 public final class RootedPaths {
 
     private static final int MAX_SYMLINKS = 40;
-    private static final Errno ELOOP = new Errno(40);
+    private static final Errno ELOOP = new Errno(Errno.ELOOP);
 
     private RootedPaths() {
     }

@@ -81,8 +81,8 @@ public final class Spawn {
      * @throws NativeException if the kernel reports an error
      */
     public static void close(int fd) throws NativeException {
-        if (LIBC.close(fd) < 0 && Libraries.lastErrno(LIBC) != Errno.EINTR) {
-            throw failure("close", "fd " + fd);
+        if (Fds.libc().close(fd) < 0 && Fds.errno() != Errno.EINTR) {
+            throw new NativeException("close", "fd " + fd, new Errno(Fds.errno()));
         }
     }
 
@@ -97,12 +97,13 @@ public final class Spawn {
         int done = 0;
         while (done < data.length) {
             byte[] rest = done == 0 ? data : java.util.Arrays.copyOfRange(data, done, data.length);
-            long n = LIBC.write(fd, rest, rest.length);
+            long n = Fds.libc().write(fd, rest, rest.length);
             if (n < 0) {
-                if (Libraries.lastErrno(LIBC) == Errno.EINTR) {
+                int errno = Fds.errno();
+                if (errno == Errno.EINTR) {
                     continue;
                 }
-                throw failure("write", "fd " + fd);
+                throw new NativeException("write", "fd " + fd, new Errno(errno));
             }
             done += (int) n;
         }

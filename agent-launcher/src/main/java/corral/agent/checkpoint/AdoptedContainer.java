@@ -17,7 +17,8 @@ import java.util.concurrent.TimeoutException;
  * A container re-adopted after an agent restart. Its first process is no longer the agent's child,
  * so it cannot be {@code waitpid}ed: the agent polls {@code /proc/<pid>/stat} (checking the start
  * time, so a reused pid is never mistaken for it) and, once the process is gone, reads the task's
- * wait status from the {@code status} file (see {@code CheckpointScan.readExitStatus}) the container's first process wrote.
+ * {@code $?} from the {@code status} file the container's first process wrote, as the wait status
+ * {@code $? << 8} a live agent would have seen (see {@code CheckpointScan.readExitStatus}).
  *
  * <p>{@link #exit()} completes exceptionally with {@link ExitStatusUnknownException} when the process
  * left no status (it was killed before it could write it).

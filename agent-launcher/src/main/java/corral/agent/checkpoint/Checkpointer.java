@@ -7,12 +7,8 @@ import corral.isolator.spi.mesos.slave.ContainerConfig;
 import corral.isolator.spi.mesos.slave.ContainerLaunchInfo;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 
 /**
  * Writes a container's checkpoint as it goes through its life (layout in {@link CheckpointLayout}).
@@ -96,7 +92,7 @@ public final class Checkpointer {
     public void remove(ContainerID containerId) {
         Path dir = layout.containerDir(containerId);
         try {
-            deleteTree(dir);
+            FileTrees.delete(dir);
             if (Files.isDirectory(layout.containersDir())) {
                 AtomicFiles.syncDirectory(layout.containersDir());
             }
@@ -112,41 +108,5 @@ public final class Checkpointer {
         } catch (IOException e) {
             throw new CheckpointException("checkpoint " + file + ": " + e, e);
         }
-    }
-
-    /**
-     * Deletes a directory tree without following symbolic links.
-     *
-     * @param root the tree; nothing happens when it does not exist
-     * @throws IOException naming the path that could not be deleted
-     */
-    static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.deleteIfExists(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFileFailed(Path file, IOException exc) throws IOException {
-                if (exc instanceof NoSuchFileException) {
-                    return FileVisitResult.CONTINUE;
-                }
-                throw exc;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-                if (exc != null && !(exc instanceof NoSuchFileException)) {
-                    throw exc;
-                }
-                Files.deleteIfExists(dir);
-                return FileVisitResult.CONTINUE;
-            }
-        });
     }
 }

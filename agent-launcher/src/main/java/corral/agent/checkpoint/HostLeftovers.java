@@ -1,39 +1,34 @@
 package corral.agent.checkpoint;
 
+import corral.bindings.Mountinfo;
+import corral.bindings.Mounts;
+import corral.bindings.NativeException;
+import corral.isolator.cgroups.Cgroup;
+import corral.isolator.cgroups.Hierarchies;
+import corral.isolator.cgroups.Hierarchy;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.Stream;
 
 /**
  * What a dead container can leave on the host besides its checkpoint: cgroups named after it under
  * {@code --cgroups_root} in every mounted hierarchy (v1 and v2), and mounts under its sandbox or
  * runtime directory. Found from {@code /proc/self/mountinfo}; removed with their processes killed.
+ * The cgroup work is the shared cgroups library's; this class only says which cgroups.
  */
 public final class HostLeftovers {
 
     private static final System.Logger LOG = System.getLogger(HostLeftovers.class.getName());
 
-    private final Path mountinfo;
+    private static final Duration KILL_TIMEOUT = Duration.ofSeconds(10);
 
-    /** Reads the host's own {@code /proc/self/mountinfo}. */
+    /** Looks at the host's own mount table and cgroup hierarchies. */
     public HostLeftovers() {
-        this(Path.of("/proc/self/mountinfo"));
-    }
-
-    /** @param mountinfo a mountinfo file */
-    HostLeftovers(Path mountinfo) {
-        this.mountinfo = mountinfo;
-    }
-
-    /** A mount: where it is and its file system type. */
-    private record Mount(Path mountPoint, String type) {
     }
 
     /**
@@ -42,18 +37,19 @@ public final class HostLeftovers {
      */
     public Set<String> containerCgroups(String cgroupsRoot) {
         Set<String> names = new TreeSet<>();
-        for (Path root : cgroupRoots(cgroupsRoot)) {
-            try (Stream<Path> children = Files.list(root)) {
-                children.filter(Files::isDirectory).forEach(p -> names.add(p.getFileName().toString()));
+        for (Cgroup root : cgroups(cgroupsRoot)) {
+            try {
+                root.children().forEach(c -> names.add(c.path().getFileName().toString()));
             } catch (IOException e) {
-                LOG.log(System.Logger.Level.WARNING, "cannot list " + root + ": " + e.getMessage());
+                LOG.log(System.Logger.Level.WARNING, "cannot list " + root.path() + ": " + e.getMessage());
             }
         }
         return names;
     }
 
     /**
-     * Kills every process in the container's cgroups and removes them, in every hierarchy.
+     * Kills every process in the container's cgroups and removes them, in every hierarchy (the
+     * cgroups library's {@link Cgroup#destroy}).
      *
      * @param cgroupsRoot the {@code --cgroups_root} name
      * @param containerId the container id (its cgroup's name)
@@ -61,143 +57,62 @@ public final class HostLeftovers {
      */
     public List<String> destroyCgroups(String cgroupsRoot, String containerId) {
         List<String> problems = new ArrayList<>();
-        for (Path root : cgroupRoots(cgroupsRoot)) {
-            Path cgroup = root.resolve(containerId);
-            if (!Files.isDirectory(cgroup)) {
-                continue;
-            }
+        for (Cgroup cgroup : cgroups(cgroupsRoot + "/" + containerId)) {
             try {
-                List<Path> tree;
-                try (Stream<Path> walk = Files.walk(cgroup)) {
-                    tree = walk.filter(Files::isDirectory).sorted(Comparator.reverseOrder()).toList();
-                }
-                long deadline = System.nanoTime() + 10_000_000_000L;
-                for (Path dir : tree) {
-                    killAll(dir, deadline);
-                    Files.delete(dir); // rmdir; a cgroup's control files are not real files
-                }
+                cgroup.destroy(KILL_TIMEOUT);
             } catch (IOException e) {
-                problems.add("remove cgroup " + cgroup + ": " + e);
+                problems.add("remove cgroup " + cgroup.path() + ": " + e);
             }
         }
         return problems;
     }
 
-    private static void killAll(Path cgroup, long deadline) throws IOException {
-        Path procs = cgroup.resolve("cgroup.procs");
-        Path kill = cgroup.resolve("cgroup.kill");
-        Path freezer = cgroup.resolve("freezer.state");
-        if (Files.exists(freezer)) {
-            try {
-                Files.writeString(freezer, "THAWED"); // a frozen process never receives its SIGKILL
-            } catch (IOException e) {
-                // the root cgroup of a hierarchy has no freezer.state to write
-            }
-        }
-        if (Files.exists(kill)) {
-            try {
-                Files.writeString(kill, "1");
-            } catch (IOException e) {
-                // cgroup.kill exists only from Linux 5.14; fall through to signalling each process
-            }
-        }
-        while (Files.exists(procs)) {
-            List<String> pids = Files.readAllLines(procs, StandardCharsets.US_ASCII).stream()
-                    .filter(s -> !s.isBlank()).toList();
-            if (pids.isEmpty()) {
-                return;
-            }
-            for (String pid : pids) {
-                ProcessIdentity.of(Long.parseLong(pid.trim())).ifPresent(p -> Signals.send(p, Signals.SIGKILL));
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IOException("processes " + pids + " in " + cgroup + " survive SIGKILL");
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while killing the processes of " + cgroup, e);
-            }
-        }
-    }
-
     /**
-     * Detaches every mount at or below the given directories, deepest first ({@code umount -l}, as
-     * Mesos detaches a dead container's mounts).
+     * Detaches every mount at or below the given directories, deepest first ({@code umount2} with
+     * {@code MNT_DETACH}, as Mesos detaches a dead container's mounts).
      *
      * @param roots directories such as a dead container's sandbox and runtime directory
      * @return problems, one sentence each
      */
     public List<String> unmountUnder(List<Path> roots) {
         List<String> problems = new ArrayList<>();
-        List<Path> targets = mounts().stream().map(Mount::mountPoint)
+        List<Path> targets = mounts().stream().map(Mountinfo.Mount::mountPoint)
                 .filter(m -> roots.stream().anyMatch(r -> m.startsWith(r.toAbsolutePath().normalize())))
                 .sorted(Comparator.comparingInt(Path::getNameCount).reversed()).toList();
         for (Path target : targets) {
             try {
-                Process umount = new ProcessBuilder("umount", "-l", target.toString()).redirectErrorStream(true).start();
-                String out = new String(umount.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-                if (umount.waitFor() != 0) {
-                    problems.add("umount -l " + target + ": " + out);
-                }
-            } catch (IOException e) {
-                problems.add("umount -l " + target + ": " + e.getMessage());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                problems.add("umount -l " + target + ": interrupted");
+                Mounts.umount2(target.toString(), Mounts.MNT_DETACH);
+            } catch (NativeException e) {
+                problems.add(e.getMessage());
             }
         }
         return problems;
     }
 
-    private List<Path> cgroupRoots(String cgroupsRoot) {
-        Set<Path> roots = new TreeSet<>();
-        for (Mount m : mounts()) {
-            if (m.type().equals("cgroup") || m.type().equals("cgroup2")) {
-                Path root = m.mountPoint().resolve(cgroupsRoot);
-                if (Files.isDirectory(root)) {
-                    roots.add(root);
-                }
-            }
-        }
-        return List.copyOf(roots);
-    }
-
-    private List<Mount> mounts() {
-        List<Mount> mounts = new ArrayList<>();
+    /** @return the cgroup at this relative path in every mounted hierarchy (v1 and v2) where it exists */
+    private static List<Cgroup> cgroups(String relativePath) {
+        List<Cgroup> found = new ArrayList<>();
         try {
-            for (String line : Files.readAllLines(mountinfo, StandardCharsets.UTF_8)) {
-                // id parent major:minor root mount-point options [optional...] - fstype source super-options
-                String[] fields = line.split(" ");
-                int dash = List.of(fields).indexOf("-");
-                if (fields.length < 5 || dash < 0 || dash + 1 >= fields.length) {
-                    continue;
+            for (Hierarchy hierarchy : Hierarchies.detect().all()) {
+                Cgroup cgroup = hierarchy.cgroup(relativePath);
+                if (cgroup.exists()) {
+                    found.add(cgroup);
                 }
-                mounts.add(new Mount(Path.of(unescape(fields[4])), fields[dash + 1]));
             }
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.WARNING, "cannot read " + mountinfo + ": " + e.getMessage());
+        } catch (NativeException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot read the cgroup hierarchies: " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            LOG.log(System.Logger.Level.WARNING, e.getMessage()); // a name that is no cgroup: nothing made it
         }
-        return mounts;
+        return found;
     }
 
-    /** mountinfo escapes space, tab, newline and backslash as octal {@code \ooo}. */
-    private static String unescape(String field) {
-        StringBuilder out = new StringBuilder(field.length());
-        for (int i = 0; i < field.length(); i++) {
-            char c = field.charAt(i);
-            if (c == '\\' && i + 3 < field.length()) {
-                try {
-                    out.append((char) Integer.parseInt(field.substring(i + 1, i + 4), 8));
-                    i += 3;
-                    continue;
-                } catch (NumberFormatException e) {
-                    // not an escape
-                }
-            }
-            out.append(c);
+    private static List<Mountinfo.Mount> mounts() {
+        try {
+            return Mountinfo.read();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot read /proc/self/mountinfo: " + e.getMessage());
+            return List.of();
         }
-        return out.toString();
     }
 }

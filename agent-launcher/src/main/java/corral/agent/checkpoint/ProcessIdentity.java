@@ -1,10 +1,6 @@
 package corral.agent.checkpoint;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
+import corral.bindings.ProcStat;
 import java.util.Optional;
 
 /**
@@ -22,13 +18,12 @@ public record ProcessIdentity(long pid, long startTime) {
      * @return its identity, or empty when no such process exists
      */
     public static Optional<ProcessIdentity> of(long pid) {
-        return readStat(pid).map(stat -> new ProcessIdentity(pid, stat.startTime()));
+        return ProcStat.read(pid).map(stat -> new ProcessIdentity(pid, stat.startTicks()));
     }
 
     /** @return whether this very process still exists and has not exited (a zombie has exited) */
     public boolean alive() {
-        return readStat(pid).filter(stat -> stat.startTime() == startTime && stat.state() != 'Z'
-                && stat.state() != 'X').isPresent();
+        return ProcStat.read(pid).filter(stat -> stat.startTicks() == startTime && !stat.exited()).isPresent();
     }
 
     /** @return {@code "<pid> <start time>"}, the checkpointed form */
@@ -56,31 +51,5 @@ public record ProcessIdentity(long pid, long startTime) {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("expected '<pid> <start time>', got '" + text.trim() + "'", e);
         }
-    }
-
-    private record Stat(char state, long startTime) {
-    }
-
-    private static Optional<Stat> readStat(long pid) {
-        String text;
-        try {
-            text = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
-        } catch (IOException e) {
-            // the process vanished between lookup and read (ESRCH), or /proc is unreadable
-            return Optional.empty();
-        }
-        // comm (field 2) is in parentheses and may contain spaces or ')': fields resume after the last ')'
-        int close = text.lastIndexOf(')');
-        if (close < 0) {
-            return Optional.empty();
-        }
-        String[] fields = text.substring(close + 2).split(" ");
-        // fields[0] is field 3 (state); field 22 (starttime) is fields[19]
-        if (fields.length < 20) {
-            return Optional.empty();
-        }
-        return Optional.of(new Stat(fields[0].charAt(0), Long.parseLong(fields[19])));
     }
 }

@@ -18,8 +18,8 @@ import java.util.Optional;
  * @param config the config its isolators were prepared with (present unless {@code TERMINATED})
  * @param launchInfo the merged launch info, when it was checkpointed
  * @param process its first process (present unless {@code TERMINATED})
- * @param exitStatus for {@code EXITED}: the task's wait status from the status file, when the
- *     container's first process wrote one
+ * @param exitStatus for {@code EXITED}: the wait status {@code $? << 8}, from the {@code $?} the
+ *     container's first process wrote to the status file, when it wrote one
  * @param termination for {@code TERMINATED}: the final status the agent had already reported
  */
 public record RecoveredContainer(ContainerID containerId, Kind kind, Optional<Call.LaunchContainer> launch,

@@ -1,5 +1,6 @@
 package corral.agent.checkpoint;
 
+import corral.agent.containerizer.ContainerizerSettings;
 import corral.agent.discovery.PlannedIsolator;
 import corral.isolator.spi.Isolator;
 import corral.isolator.spi.mesos.ContainerID;
@@ -150,11 +151,11 @@ public final class Recovery {
         List<Path> roots = new ArrayList<>();
         roots.add(runtime);
         if (validId) {
-            roots.add(workDir.resolve("sandboxes").resolve(id));
+            roots.add(ContainerizerSettings.sandbox(workDir, id));
         }
         problems.addAll(host.unmountUnder(roots));
         try {
-            Checkpointer.deleteTree(runtime);
+            FileTrees.delete(runtime);
         } catch (IOException e) {
             problems.add("remove " + runtime + ": " + e);
         }

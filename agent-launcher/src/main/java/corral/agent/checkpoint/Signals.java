@@ -1,8 +1,5 @@
 package corral.agent.checkpoint;
 
-import java.io.IOException;
-import java.util.Optional;
-
 /**
  * Sends signals to processes that are not the agent's children, only while they are still the very
  * process that was checkpointed (same start time).
@@ -10,9 +7,9 @@ import java.util.Optional;
 public final class Signals {
 
     /** SIGKILL. */
-    public static final int SIGKILL = 9;
+    public static final int SIGKILL = corral.agent.launcher.posix.Signals.SIGKILL;
     /** SIGTERM. */
-    public static final int SIGTERM = 15;
+    public static final int SIGTERM = corral.agent.launcher.posix.Signals.SIGTERM;
 
     private Signals() {
     }
@@ -27,30 +24,7 @@ public final class Signals {
         if (signal < 1 || signal > 64) {
             throw new IllegalArgumentException("signal " + signal + " is not between 1 and 64");
         }
-        if (!process.alive()) {
-            return false;
-        }
-        Optional<ProcessHandle> handle = ProcessHandle.of(process.pid());
-        if (handle.isEmpty()) {
-            return false;
-        }
-        // ProcessHandle checks the start time itself before it signals
-        if (signal == SIGKILL) {
-            return handle.get().destroyForcibly();
-        }
-        if (signal == SIGTERM) {
-            return handle.get().destroy();
-        }
-        try {
-            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid()))
-                    .redirectErrorStream(true).start();
-            kill.getInputStream().readAllBytes();
-            return kill.waitFor() == 0;
-        } catch (IOException e) {
-            throw new IllegalStateException("kill -" + signal + " " + process.pid() + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        // ProcessHandle checks the start time itself before it sends SIGTERM or SIGKILL
+        return process.alive() && corral.agent.launcher.posix.Signals.send(process.pid(), signal);
     }
 }

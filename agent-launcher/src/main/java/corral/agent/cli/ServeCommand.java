@@ -99,9 +99,9 @@ public final class ServeCommand implements Command {
         }
         Path workDir = Path.of(config.getString("corral.agent.work_dir"));
         Path runtimeDir = Path.of(config.getString("corral.agent.runtime_dir"));
-        String cgroupsRoot = cgroupsRoot(config);
+        String cgroupsRoot = Launchers.cgroupsRoot(config);
         try {
-            Files.createDirectories(workDir.resolve("sandboxes"));
+            Files.createDirectories(ContainerizerSettings.sandboxes(workDir));
             Files.createDirectories(runtimeDir.resolve("containers"));
         } catch (IOException e) {
             invocation.err().println("cannot create the agent's directories: " + e);
@@ -196,13 +196,8 @@ public final class ServeCommand implements Command {
         }
         DefaultContainerizer containerizer = new DefaultContainerizer(settings, plan,
                 Launchers.select(invocation.config()), images, checkpointer);
-        containerizer.adopt(recovered, cgroupsRoot(invocation.config()));
+        containerizer.adopt(recovered, Launchers.cgroupsRoot(invocation.config()));
         return containerizer;
-    }
-
-    /** @return {@code --cgroups_root} relative to each hierarchy, as the launcher uses it */
-    private static String cgroupsRoot(Config config) {
-        return corral.isolator.cgroups.CgroupsSettings.from(config).root().replaceAll("^/+|/+$", "");
     }
 
     /** @return every flag (each module's keys under {@code corral.<module>}) with its value */

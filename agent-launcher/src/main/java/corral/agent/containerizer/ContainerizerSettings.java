@@ -27,6 +27,23 @@ public record ContainerizerSettings(Path workDir, Path runtimeDir, String sandbo
     private static final String PREFIX = "corral.agent.";
 
     /**
+     * @param workDir an agent's {@code --work_dir}
+     * @return the directory that holds every sandbox
+     */
+    public static Path sandboxes(Path workDir) {
+        return workDir.resolve("sandboxes");
+    }
+
+    /**
+     * @param workDir an agent's {@code --work_dir}
+     * @param containerId a container id
+     * @return that container's sandbox on the host
+     */
+    public static Path sandbox(Path workDir, String containerId) {
+        return sandboxes(workDir).resolve(containerId);
+    }
+
+    /**
      * @param config the agent's resolved configuration
      * @return the settings
      * @throws ConfigException.BadValue naming the flag and value when one does not parse

@@ -3,6 +3,7 @@ package corral.agent.containerizer;
 import corral.agent.checkpoint.AdoptedContainer;
 import corral.agent.checkpoint.CheckpointException;
 import corral.agent.checkpoint.Checkpointer;
+import corral.agent.checkpoint.FileTrees;
 import corral.agent.checkpoint.RecoveredContainer;
 import corral.agent.discovery.IsolatorPlan;
 import corral.agent.discovery.PlannedIsolator;
@@ -35,7 +36,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +44,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutorService;
-import java.util.stream.Stream;
 
 /**
  * Mesos's containerizer lifecycle around a {@link Launcher}: prepare every isolator in plan order,
@@ -201,7 +200,7 @@ public final class DefaultContainerizer implements Containerizer {
      * @return the host sandbox directory of that container
      */
     public Path sandbox(ContainerID containerId) {
-        return settings.workDir().resolve("sandboxes").resolve(containerId.getValue());
+        return ContainerizerSettings.sandbox(settings.workDir(), containerId.getValue());
     }
 
     @Override
@@ -507,7 +506,7 @@ public final class DefaultContainerizer implements Containerizer {
         }
     }
 
-    /** @return the raw wait status, or null when a re-adopted container's first process left none */
+    /** @return the wait status, or null when a re-adopted container's first process left none */
     private static Integer exitStatus(Container c) {
         try {
             return c.launched.exit().join();
@@ -566,13 +565,8 @@ public final class DefaultContainerizer implements Containerizer {
     }
 
     private static void deleteTree(Path root) {
-        if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
+        try {
+            FileTrees.delete(root);
         } catch (IOException e) {
             throw new UncheckedIOException("remove " + root + ": " + e.getMessage(), e);
         }
@@ -655,8 +649,7 @@ public final class DefaultContainerizer implements Containerizer {
     }
 
     private ResourceStatistics sample(Container c) {
-        ResourceStatistics.Builder total = ResourceStatistics.newBuilder()
-                .setTimestamp(System.currentTimeMillis() / 1000.0);
+        ResourceStatistics.Builder total = ResourceStatistics.newBuilder();
         for (PlannedIsolator planned : c.prepared) {
             ResourceStatistics.Builder one = ResourceStatistics.newBuilder();
             try {
@@ -666,7 +659,7 @@ public final class DefaultContainerizer implements Containerizer {
                 LOG.log(System.Logger.Level.DEBUG, "Isolator '" + planned.id() + "' failed to report usage", e);
             }
         }
-        total.setTimestamp(System.currentTimeMillis() / 1000.0);
+        total.setTimestamp(System.currentTimeMillis() / 1000.0); // after the isolators: theirs is not the sample's
         double cpus = scalar(c.request.resources(), "cpus");
         double mem = scalar(c.request.resources(), "mem");
         if (cpus > 0) {

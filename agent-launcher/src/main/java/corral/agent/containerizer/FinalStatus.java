@@ -1,5 +1,6 @@
 package corral.agent.containerizer;
 
+import corral.agent.launcher.WaitStatus;
 import corral.isolator.spi.mesos.ContainerID;
 import corral.isolator.spi.mesos.ContainerStatus;
 import corral.isolator.spi.mesos.ResourceStatistics;
@@ -14,7 +15,8 @@ import java.util.Optional;
  * @param containerId the container
  * @param directory the host sandbox path
  * @param state {@code TASK_FINISHED}, {@code TASK_FAILED} or {@code TASK_KILLED}
- * @param exitStatus the raw wait status, or empty when the task never ran
+ * @param exitStatus the wait status in {@code waitpid}'s encoding (see {@link #exitCode()}), or empty
+ *     when the task never ran or left no status
  * @param reason the Mesos reason, when one applies
  * @param message a message, when one applies
  * @param limitation the limitation that stopped the container, when one did
@@ -30,8 +32,6 @@ public record FinalStatus(ContainerID containerId, String directory, TaskState s
         if (exitStatus.isEmpty()) {
             return 1;
         }
-        int status = exitStatus.get();
-        int signal = status & 0x7f;
-        return signal == 0 ? (status >> 8) & 0xff : 128 + signal;
+        return WaitStatus.shellStatus(exitStatus.get());
     }
 }

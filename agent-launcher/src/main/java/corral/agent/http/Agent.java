@@ -2,9 +2,11 @@ package corral.agent.http;
 
 import corral.agent.checkpoint.CheckpointException;
 import corral.agent.checkpoint.Checkpointer;
+import corral.agent.checkpoint.FileTrees;
 import corral.agent.checkpoint.RecoveredContainer;
 import corral.agent.containerizer.Containerizer;
 import corral.agent.containerizer.ContainerizerException;
+import corral.agent.containerizer.ContainerizerSettings;
 import corral.agent.containerizer.FinalStatus;
 import corral.agent.containerizer.LaunchRequest;
 import corral.agent.http.v1.Call;
@@ -16,12 +18,9 @@ import corral.isolator.spi.mesos.ResourceStatistics;
 import corral.isolator.spi.mesos.TaskState;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -370,25 +369,21 @@ public final class Agent {
         }
     }
 
+    /**
+     * @param id a container
+     * @return its sandbox directory on the host, as the containerizer makes it
+     */
+    Path sandbox(ContainerID id) {
+        return ContainerizerSettings.sandbox(workDir, id.getValue());
+    }
+
     private void deleteSandbox(ContainerID id) {
-        Path sandbox = workDir.resolve("sandboxes").resolve(id.getValue());
+        Path sandbox = sandbox(id);
         if (!Files.isDirectory(sandbox, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
         try {
-            Files.walkFileTree(sandbox, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.delete(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-                    Files.delete(dir);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
+            FileTrees.delete(sandbox);
         } catch (IOException e) {
             LOG.log(Level.WARNING, "remove sandbox " + sandbox + ": " + e);
         }

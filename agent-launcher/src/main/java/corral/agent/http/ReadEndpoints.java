@@ -45,8 +45,8 @@ final class ReadEndpoints {
         }
         state.put("start_time", info.startTime());
         state.put("id", info.id());
-        state.put("pid", "slave(1)@" + info.flags().getOrDefault("ip", "127.0.0.1") + ":"
-                + info.flags().getOrDefault("port", "5051"));
+        // every flag has a value (reference.conf gives the defaults)
+        state.put("pid", "slave(1)@" + info.flags().get("ip") + ":" + info.flags().get("port"));
         state.put("hostname", info.hostname());
         state.put("capabilities", List.of());
         state.put("resources", new LinkedHashMap<>());
@@ -77,8 +77,7 @@ final class ReadEndpoints {
             executor.put("name", e.executorId());
             executor.put("source", e.taskId());
             executor.put("container", e.id.getValue());
-            executor.put("directory", done.map(FinalStatus::directory)
-                    .orElse(agent.info().flags().getOrDefault("work_dir", "") + "/sandboxes/" + e.id.getValue()));
+            executor.put("directory", done.map(FinalStatus::directory).orElse(agent.sandbox(e.id).toString()));
             executor.put("resources", resources(e.launch.getResourcesList()));
             executor.put("role", "*");
             executor.put("tasks", done.isPresent() ? List.of() : List.of(task));

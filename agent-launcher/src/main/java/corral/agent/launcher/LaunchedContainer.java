@@ -16,8 +16,9 @@ public interface LaunchedContainer {
     void abort();
 
     /**
-     * @return completes with the raw wait status of the container's first process (as
-     *     {@code waitpid} reports it) once every process of the container is gone
+     * @return completes with the wait status of the container's first process, in
+     *     {@code waitpid}'s encoding ({@code code << 8} for an exit, {@code N} for death by signal N),
+     *     once every process of the container is gone
      */
     CompletableFuture<Integer> exit();
 

@@ -97,7 +97,12 @@ public final class Launchers {
         }
     }
 
-    private static String cgroupsRoot(Config config) {
+    /**
+     * @param config the agent's resolved configuration
+     * @return {@code --cgroups_root} relative to each hierarchy (no leading or trailing slash), the
+     *     directory under which the launcher makes each container's cgroup
+     */
+    public static String cgroupsRoot(Config config) {
         return CgroupsSettings.from(config).root().replaceAll("^/+|/+$", "");
     }
 }

@@ -89,7 +89,7 @@ class OperatorApiTest {
                 ImageProvisioners.none(), checkpointer));
         agent = new Agent(containerizer, checkpointer,
                 tmp.resolve("work"), new Agent.AgentInfo("agent-1", "host", 1.0,
-                        Map.of("work_dir", tmp.resolve("work").toString(), "port", "0"),
+                        Map.of("work_dir", tmp.resolve("work").toString(), "ip", "127.0.0.1", "port", "0"),
                         VersionInfo.newBuilder().setVersion("0.1.0-test").build(),
                         List.of(new Isolator() {
                             @Override

@@ -30,7 +30,7 @@ public final class CapabilitiesIsolatorProvider implements IsolatorProvider {
 
     @Override
     public String description() {
-        return "limits a container's effective and bounding capability sets";
+        return "Limits a container's effective and bounding capability sets.";
     }
 
     @Override

@@ -231,8 +231,7 @@ class CapabilitiesIsolatorTest {
     @Test
     void rootIsRequired() {
         TestContext root = TestContext.of(work, Map.of());
-        TestContext user = new TestContext(root.config(), root.workDir(), root.runtimeDir(), root.stateDir(),
-                root.isolation(), false);
+        TestContext user = root.withRoot(false);
         assertEquals("Linux capabilities isolator requires root permissions",
                 new CapabilitiesIsolatorProvider().create(user).unavailableReason().orElse("ready"));
     }

@@ -3,6 +3,7 @@ package corral.isolator.cgroups;
 import corral.bindings.CgroupFs;
 import corral.bindings.Errno;
 import corral.bindings.NativeException;
+import corral.bindings.Signals;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -27,8 +28,6 @@ import java.util.Set;
  */
 public final class Cgroup {
 
-    private static final int SIGKILL = 9;
-    private static final int ENOTEMPTY = 39;
     private static final long SELF = ProcessHandle.current().pid();
     private static final FreezerController FREEZER = new FreezerController();
 
@@ -246,7 +245,7 @@ public final class Cgroup {
             try {
                 for (long pid : freeze ? processes() : pids) {
                     if (pid != SELF) {
-                        CgroupFs.kill(pid, SIGKILL);
+                        Signals.kill(pid, Signals.SIGKILL);
                     }
                 }
             } finally {
@@ -279,7 +278,7 @@ public final class Cgroup {
             }
             if (!killed) {
                 for (long pid : pids) {
-                    CgroupFs.kill(pid, SIGKILL);
+                    Signals.kill(pid, Signals.SIGKILL);
                 }
             }
             pause = waitFor(deadline, pause, pids);
@@ -320,7 +319,7 @@ public final class Cgroup {
                 if (errno == Errno.ENOENT) {
                     return;
                 }
-                if (errno != Errno.EBUSY && errno != ENOTEMPTY) {
+                if (errno != Errno.EBUSY && errno != Errno.ENOTEMPTY) {
                     throw e;
                 }
             }

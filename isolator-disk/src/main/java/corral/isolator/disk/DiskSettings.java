@@ -1,11 +1,12 @@
 package corral.isolator.disk;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
 import corral.isolator.spi.MesosValues;
 import java.time.Duration;
 
 /**
- * The {@code corral.disk} settings, read once. Immutable.
+ * The {@code corral.disk} settings, read eagerly. Immutable and thread-safe.
  *
  * @param enforce {@code --enforce_container_disk_quota}
  * @param watchInterval {@code --container_disk_watch_interval}
@@ -22,13 +23,13 @@ public record DiskSettings(boolean enforce, Duration watchInterval, String xfsPr
     /**
      * @param config the agent's resolved configuration
      * @return the settings
-     * @throws com.typesafe.config.ConfigException naming the setting and value at fault
+     * @throws ConfigException naming the setting and value at fault
      */
     public static DiskSettings from(Config config) {
         Config c = config.getConfig(PREFIX);
         Duration interval = MesosValues.duration(c, "container_disk_watch_interval");
         if (interval.isZero() || interval.isNegative()) {
-            throw new com.typesafe.config.ConfigException.BadValue("container_disk_watch_interval",
+            throw new ConfigException.BadValue("container_disk_watch_interval",
                     "must be positive, got '" + c.getString("container_disk_watch_interval") + "'");
         }
         return new DiskSettings(c.getBoolean("enforce_container_disk_quota"), interval,

@@ -137,7 +137,8 @@ public interface Isolator {
     /**
      * Agent-wide gauges this isolator publishes in {@code /metrics/snapshot} (and {@code /metrics}),
      * keyed by their Mesos names, such as {@code containerizer/mesos/disk/project_ids_free}. Read
-     * afresh on each request, so it must be cheap and must not block; empty by default.
+     * afresh on each request, at any time and concurrently with every other method, so it must be
+     * cheap and must not block; empty by default.
      *
      * @return metric name to value
      */

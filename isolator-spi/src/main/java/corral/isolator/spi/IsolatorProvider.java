@@ -59,7 +59,8 @@ public interface IsolatorProvider {
      * A one-line summary of what the isolator contributes to a container, shown by
      * {@code bin/agent validate} and {@code bin/agent isolators}.
      *
-     * @return a short sentence, never {@code null}
+     * @return one capitalised sentence ending with a period (it is printed in a table), or empty;
+     *     never {@code null}
      */
     default String description() {
         return "";

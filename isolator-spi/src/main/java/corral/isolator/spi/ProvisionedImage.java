@@ -8,7 +8,7 @@ import java.util.Optional;
 
 /**
  * What {@link ImageProvisioner#provision} made: the container's root filesystem and what the image
- * says about running it. Immutable.
+ * says about running it. Immutable and thread-safe.
  *
  * @param rootfs the absolute host path of the container's root filesystem, ready to be entered
  * @param dockerManifest the image's Docker manifest ({@code config} carries Entrypoint, Cmd, Env,

@@ -37,6 +37,14 @@ public record TestContext(Config config, Path workDir, Path runtimeDir, Path sta
                 "0".equals(System.getProperty("corral.test.uid", uid())));
     }
 
+    /**
+     * @param isRoot whether the isolator should believe it runs as root
+     * @return this context with that answer to {@link #isRoot()}, for testing a provider's checks
+     */
+    public TestContext withRoot(boolean isRoot) {
+        return new TestContext(config, workDir, runtimeDir, stateDir, isolation, isRoot);
+    }
+
     private static String uid() {
         try {
             return String.valueOf(java.nio.file.Files.getAttribute(Path.of("/proc/self"), "unix:uid"));

@@ -1,2 +1,2 @@
-/** Test support for isolators: contexts, container configurations and ServiceLoader lookup by id. */
+/** Test support for isolators: a context built from the modules' defaults, and ServiceLoader lookup by id. */
 package corral.isolator.testkit;

@@ -1,11 +1,12 @@
 package corral.bindings.libc;
 
 import jnr.ffi.Pointer;
-import jnr.ffi.annotations.In;
 import jnr.ffi.annotations.Out;
-import jnr.ffi.types.ssize_t;
 
-/** glibc's posix_spawn family, pipes and fds. The posix_spawn* calls return an errno, not -1. */
+/**
+ * glibc's posix_spawn family and pipes ({@link LibcFile} closes and writes fds). The posix_spawn*
+ * calls return an errno, not -1.
+ */
 public interface LibcSpawn {
 
     int posix_spawn(@Out int[] pid, String path, Pointer fileActions, Pointer attr, Pointer argv, Pointer envp);
@@ -35,8 +36,4 @@ public interface LibcSpawn {
     int sigemptyset(Pointer sigset);
 
     int pipe2(@Out int[] fds, int flags);
-
-    int close(int fd);
-
-    @ssize_t long write(int fd, @In byte[] buffer, @jnr.ffi.types.size_t long count);
 }

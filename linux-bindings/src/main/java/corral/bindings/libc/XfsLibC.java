@@ -4,20 +4,11 @@ import jnr.ffi.Pointer;
 import jnr.ffi.annotations.In;
 
 /**
- * The C library calls behind {@code corral.bindings.FsXattr}, {@code corral.bindings.Quota} and
- * {@code corral.bindings.FileSystems}: file attributes by ioctl, XFS quotas, statfs. Only the bindings
- * module may use it.
+ * The C library calls behind {@code corral.bindings.FsXattr} and {@code corral.bindings.Quota}:
+ * file attributes by ioctl, XFS quotas, statfs (file descriptors are {@link LibcFile}'s). Only the
+ * bindings module may use it.
  */
 public interface XfsLibC {
-
-    /** {@code int open(const char *path, int flags, mode_t mode)}. */
-    int open(@In String path, int flags, int mode);
-
-    /** {@code int openat(int dirfd, const char *path, int flags, mode_t mode)}. */
-    int openat(int dirfd, @In String path, int flags, int mode);
-
-    /** {@code int close(int fd)}. */
-    int close(int fd);
 
     /** {@code int ioctl(int fd, unsigned long request, void *arg)}. */
     int ioctl(int fd, long request, Pointer arg);

@@ -1,5 +1,6 @@
 package corral.agent.isolators.posix;
 
+import corral.bindings.ProcStat;
 import corral.isolator.spi.Isolator;
 import corral.isolator.spi.IsolatorException;
 import corral.isolator.spi.mesos.ContainerID;
@@ -47,7 +48,7 @@ final class PosixUsageIsolator implements Isolator {
     public void recover(List<ContainerState> states, Set<ContainerID> orphans) {
         for (ContainerState state : states) {
             Tracked tracked = new Tracked();
-            tracked.startTicks = ProcessTree.stat(state.getPid()).map(ProcessTree.Stat::startTicks).orElse(-1L);
+            tracked.startTicks = ProcStat.read(state.getPid()).map(ProcStat::startTicks).orElse(-1L);
             tracked.pid = state.getPid();
             containers.put(state.getContainerId(), tracked);
         }
@@ -64,7 +65,7 @@ final class PosixUsageIsolator implements Isolator {
     @Override
     public void isolate(ContainerID containerId, long pid) {
         Tracked tracked = known(containerId);
-        tracked.startTicks = ProcessTree.stat(pid).map(ProcessTree.Stat::startTicks).orElse(-1L);
+        tracked.startTicks = ProcStat.read(pid).map(ProcStat::startTicks).orElse(-1L);
         tracked.pid = pid;
     }
 

@@ -1,5 +1,6 @@
 package corral.agent.isolators.posix;
 
+import corral.bindings.ProcStat;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -28,20 +29,6 @@ final class ProcessTree {
     }
 
     /**
-     * The figures of one process, from {@code /proc/<pid>/stat}.
-     *
-     * @param pid the process
-     * @param ppid its parent
-     * @param utimeTicks user time in clock ticks
-     * @param stimeTicks system time in clock ticks
-     * @param threads its number of threads
-     * @param startTicks its start time after boot, in clock ticks
-     * @param rssPages its resident set, in pages
-     */
-    record Stat(long pid, long ppid, long utimeTicks, long stimeTicks, long threads, long startTicks, long rssPages) {
-    }
-
-    /**
      * Summed figures of a process tree.
      *
      * @param processes how many processes
@@ -54,26 +41,13 @@ final class ProcessTree {
     }
 
     /**
-     * @param pid a process
-     * @return its figures, or empty when it is gone
-     */
-    static Optional<Stat> stat(long pid) {
-        try {
-            return Optional.ofNullable(parse(pid, Files.readString(PROC.resolve(Long.toString(pid)).resolve("stat"),
-                    StandardCharsets.ISO_8859_1)));
-        } catch (IOException e) {
-            return Optional.empty();
-        }
-    }
-
-    /**
      * @param root the tree's root process
      * @param startTicks the root's start time, so that a reused pid is not mistaken for it
      * @return the summed figures of the root and all its descendants, or empty when the root is gone
      */
     static Optional<Usage> usage(long root, long startTicks) {
         // a full /proc scan costs milliseconds (tens under load): skip it when the root is gone
-        Optional<Stat> first = stat(root);
+        Optional<ProcStat> first = ProcStat.read(root);
         if (first.isEmpty() || first.get().startTicks() != startTicks) {
             return Optional.empty();
         }
@@ -95,12 +69,12 @@ final class ProcessTree {
     }
 
     private static Optional<Usage> scan(long root, long startTicks) {
-        Map<Long, List<Stat>> children = new HashMap<>();
-        Stat rootStat = null;
+        Map<Long, List<ProcStat>> children = new HashMap<>();
+        ProcStat rootStat = null;
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(PROC, "[0-9]*")) {
             for (Path entry : entries) {
                 long pid = Long.parseLong(entry.getFileName().toString());
-                Optional<Stat> stat = stat(pid);
+                Optional<ProcStat> stat = ProcStat.read(pid);
                 if (stat.isEmpty()) {
                     continue;
                 }
@@ -121,9 +95,9 @@ final class ProcessTree {
         long utime = 0;
         long stime = 0;
         long rss = 0;
-        Deque<Stat> pending = new ArrayDeque<>(List.of(rootStat));
+        Deque<ProcStat> pending = new ArrayDeque<>(List.of(rootStat));
         while (!pending.isEmpty()) {
-            Stat s = pending.pop();
+            ProcStat s = pending.pop();
             processes++;
             threads += s.threads();
             utime += s.utimeTicks();
@@ -133,21 +107,6 @@ final class ProcessTree {
         }
         return Optional.of(new Usage(processes, (int) threads, (double) utime / CLOCK_TICKS,
                 (double) stime / CLOCK_TICKS, rss * PAGE_SIZE));
-    }
-
-    /** Parses a stat line; the command name may hold spaces and parentheses, so fields start after the last ')'. */
-    private static Stat parse(long pid, String line) {
-        int close = line.lastIndexOf(')');
-        if (close < 0) {
-            return null;
-        }
-        String[] f = line.substring(close + 2).trim().split(" ");
-        // f[0] is field 3 (state) of proc(5): field n is f[n - 3]
-        if (f.length < 22) {
-            return null;
-        }
-        return new Stat(pid, Long.parseLong(f[1]), Long.parseLong(f[11]), Long.parseLong(f[12]),
-                Long.parseLong(f[17]), Long.parseLong(f[19]), Long.parseLong(f[21]));
     }
 
     private static long getconf(String name, long fallback) {

@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -55,11 +56,12 @@ record ContainerProgram(int cloneFlags, List<ContainerMountInfo> mounts, String 
 
     /**
      * @param spec the launch
-     * @param passwd the host's user database ({@code /etc/passwd} lines)
+     * @param passwd the host's user database ({@code /etc/passwd} lines), read only when a user must be
+     *     looked up
      * @return the program
      * @throws LaunchException naming the field and value at fault
      */
-    static ContainerProgram of(LaunchSpec spec, List<String> passwd) throws LaunchException {
+    static ContainerProgram of(LaunchSpec spec, Supplier<List<String>> passwd) throws LaunchException {
         ContainerLaunchInfo info = spec.launchInfo();
         if (spec.argv().isEmpty() || spec.argv().get(0).isEmpty()) {
             throw new LaunchException("Invalid command: 'argv' is empty; a container needs a command to run");
@@ -221,11 +223,12 @@ record ContainerProgram(int cloneFlags, List<ContainerMountInfo> mounts, String 
     }
 
     /** The setpriv options for the user and capabilities asked for; empty when none are needed. */
-    static List<String> setpriv(ContainerLaunchInfo info, String user, List<String> passwd) throws LaunchException {
+    static List<String> setpriv(ContainerLaunchInfo info, String user, Supplier<List<String>> passwd)
+            throws LaunchException {
         List<String> options = new ArrayList<>();
         boolean root = true;
         if (user != null && !user.isEmpty() && !"root".equals(user) && !"0".equals(user)) {
-            String[] entry = lookup(user, passwd);
+            String[] entry = lookup(user, passwd.get());
             if (entry != null) {
                 options.addAll(List.of("--reuid=" + entry[2], "--regid=" + entry[3], "--init-groups"));
                 root = "0".equals(entry[2]);

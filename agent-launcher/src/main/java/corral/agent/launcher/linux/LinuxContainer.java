@@ -2,6 +2,7 @@ package corral.agent.launcher.linux;
 
 import corral.agent.launcher.LaunchSpec;
 import corral.agent.launcher.LaunchedContainer;
+import corral.agent.launcher.WaitStatus;
 import corral.bindings.NativeException;
 import corral.bindings.Processes;
 import corral.bindings.Signals;
@@ -204,8 +205,8 @@ public final class LinuxContainer implements LaunchedContainer {
         if (exitStatusFile == null) {
             return;
         }
-        // what the supervisor records with a pid namespace: the shell's $? (code, or 128 + signal)
-        int code = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f);
+        // what the supervisor records with a pid namespace: the shell's $?
+        int code = WaitStatus.shellStatus(status);
         Path temporary = exitStatusFile.resolveSibling(exitStatusFile.getFileName() + ".tmp");
         try {
             Files.writeString(temporary, code + "\n");

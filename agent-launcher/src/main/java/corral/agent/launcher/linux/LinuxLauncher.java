@@ -85,7 +85,7 @@ public final class LinuxLauncher implements Launcher {
 
     @Override
     public LaunchedContainer launch(LaunchSpec spec) throws LaunchException {
-        ContainerProgram program = ContainerProgram.of(spec, ContainerProgram.passwd());
+        ContainerProgram program = ContainerProgram.of(spec, ContainerProgram::passwd);
         String name = spec.containerId().getValue();
         if (name.isEmpty() || name.contains("/") || name.startsWith(".")) {
             throw new LaunchException("Invalid container id '" + name + "'");

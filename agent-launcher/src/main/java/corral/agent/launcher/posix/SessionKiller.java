@@ -1,7 +1,7 @@
 package corral.agent.launcher.posix;
 
+import corral.bindings.ProcStat;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,28 +39,13 @@ public final class SessionKiller implements ContainerKiller {
         List<Long> pids = new ArrayList<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(PROC, "[0-9]*")) {
             for (Path entry : entries) {
-                String stat = readStat(entry);
-                if (stat == null) {
-                    continue;
-                }
-                // fields after the command name: state ppid pgrp session ...
-                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                if (fields.length > 3 && !fields[0].equals("Z") && !fields[0].equals("X")
-                        && Long.parseLong(fields[3]) == leader) {
-                    pids.add(Long.parseLong(entry.getFileName().toString()));
-                }
+                ProcStat.read(Long.parseLong(entry.getFileName().toString()))
+                        .filter(stat -> stat.session() == leader && !stat.exited())
+                        .ifPresent(stat -> pids.add(stat.pid()));
             }
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("read /proc: " + e.getMessage(), e);
         }
         return pids;
-    }
-
-    private static String readStat(Path procEntry) {
-        try {
-            return new String(Files.readAllBytes(procEntry.resolve("stat")), StandardCharsets.ISO_8859_1);
-        } catch (IOException e) {
-            return null; // the process is gone
-        }
     }
 }

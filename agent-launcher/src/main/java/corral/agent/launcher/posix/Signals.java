@@ -6,12 +6,15 @@ import java.util.Optional;
 /**
  * Sends signals without native code: SIGTERM and SIGKILL through {@link ProcessHandle} (which
  * checks the process start time, so a reused pid is not hit), any other signal through
- * {@code kill(1)}.
+ * {@code kill(1)}. The agent's one way to signal a process by pid without native code (the
+ * checkpoint package's {@code Signals} uses it for re-adopted containers).
  */
-final class Signals {
+public final class Signals {
 
-    static final int SIGKILL = 9;
-    static final int SIGTERM = 15;
+    /** SIGKILL. */
+    public static final int SIGKILL = 9;
+    /** SIGTERM. */
+    public static final int SIGTERM = 15;
 
     private static final String KILL = firstExisting("/bin/kill", "/usr/bin/kill");
 
@@ -23,7 +26,7 @@ final class Signals {
      * @param signal a signal number
      * @return whether the signal was sent
      */
-    static boolean send(long pid, int signal) {
+    public static boolean send(long pid, int signal) {
         Optional<ProcessHandle> handle = ProcessHandle.of(pid);
         if (handle.isEmpty()) {
             return false;

@@ -46,7 +46,7 @@ class RootfsEntryTest {
         Path rootfs = Files.createDirectories(tmp.resolve("rootfs"));
         Files.createDirectories(tmp.resolve("sandbox"));
         ContainerProgram program = ContainerProgram.of(spec(rootfs, "/work/dir", null, LinuxNamespaces.CLONE_NEWNS,
-                LinuxNamespaces.CLONE_NEWPID), List.of());
+                LinuxNamespaces.CLONE_NEWPID), List::of);
 
         assertEquals(ContainerProgram.UNSHARE, program.executable());
         assertTrue(program.argv().contains("--mount-proc=" + rootfs + "/proc"), program.argv().toString());
@@ -66,8 +66,8 @@ class RootfsEntryTest {
         Files.createSymbolicLink(rootfs.resolve("w"), Path.of("/"));
         Files.createSymbolicLink(rootfs.resolve("up"), Path.of("../../../.." + outside));
 
-        ContainerProgram.of(spec(rootfs, "/w" + outside + "/made", null, LinuxNamespaces.CLONE_NEWNS), List.of());
-        ContainerProgram.of(spec(rootfs, "/up/made", null, LinuxNamespaces.CLONE_NEWNS), List.of());
+        ContainerProgram.of(spec(rootfs, "/w" + outside + "/made", null, LinuxNamespaces.CLONE_NEWNS), List::of);
+        ContainerProgram.of(spec(rootfs, "/up/made", null, LinuxNamespaces.CLONE_NEWNS), List::of);
 
         assertFalse(Files.exists(outside), "nothing is created on the host");
         assertTrue(Files.isDirectory(rootfs.resolve(outside.toString().substring(1)).resolve("made")));
@@ -78,12 +78,12 @@ class RootfsEntryTest {
         Path rootfs = Files.createDirectories(tmp.resolve("rootfs"));
         Files.createDirectories(tmp.resolve("sandbox"));
         LaunchException e = assertThrows(LaunchException.class, () -> ContainerProgram.of(
-                spec(rootfs, "/", "65534", LinuxNamespaces.CLONE_NEWNS), List.of()));
+                spec(rootfs, "/", "65534", LinuxNamespaces.CLONE_NEWNS), List::of));
         assertEquals("Invalid launch info: a container with a 'rootfs' cannot run as another user or with reduced"
                 + " capabilities on the linux launcher yet (--reuid=65534 --regid=65534 --clear-groups)", e.getMessage());
 
         LaunchException noMountNs = assertThrows(LaunchException.class, () -> ContainerProgram.of(
-                spec(rootfs, "/", null), List.of()));
+                spec(rootfs, "/", null), List::of));
         assertTrue(noMountNs.getMessage().contains("needs a mount namespace"), noMountNs.getMessage());
     }
 }

@@ -35,7 +35,7 @@ public final class NetClsIsolatorProvider implements IsolatorProvider {
 
     @Override
     public String description() {
-        return "puts each container in its own net_cls cgroup and, with a primary handle, gives it a class id";
+        return "Puts each container in its own net_cls cgroup and, with a primary handle, gives it a class id.";
     }
 
     @Override

@@ -110,6 +110,12 @@ final class DuIsolator implements Isolator {
     }
 
     @Override
+    public boolean supportsNesting() {
+        // Mesos says true but then ignores nested containers in every call; not being called is the same
+        return false;
+    }
+
+    @Override
     public boolean supportsStandalone() {
         return true;
     }

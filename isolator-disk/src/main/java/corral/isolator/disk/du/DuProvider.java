@@ -1,5 +1,6 @@
 package corral.isolator.disk.du;
 
+import com.typesafe.config.ConfigException;
 import corral.isolator.disk.DiskSettings;
 import corral.isolator.spi.Creation;
 import corral.isolator.spi.IsolatorContext;
@@ -21,7 +22,7 @@ public final class DuProvider implements IsolatorProvider {
 
     @Override
     public String description() {
-        return "measures each sandbox with du and, with --enforce_container_disk_quota, stops a container above its disk";
+        return "Measures each sandbox with du and, with --enforce_container_disk_quota, stops a container above its disk.";
     }
 
     @Override
@@ -29,7 +30,7 @@ public final class DuProvider implements IsolatorProvider {
         DiskSettings settings;
         try {
             settings = DiskSettings.from(context.config());
-        } catch (com.typesafe.config.ConfigException e) {
+        } catch (ConfigException e) {
             return Creation.unavailable(e.getMessage());
         }
         return Creation.ready(new DuIsolator(settings, DuCommand.lowPriority(), DuIsolator.defaultTimeout(settings)));

@@ -52,10 +52,6 @@ final class ProjectIds {
         taken.remove(id);
     }
 
-    synchronized boolean isTaken(long id) {
-        return taken.contains(id);
-    }
-
     long total() {
         return range.size();
     }

@@ -129,6 +129,16 @@ public final class XfsIsolator implements Isolator {
     // --- lifecycle ------------------------------------------------------------------------------
 
     @Override
+    public boolean supportsNesting() {
+        return false; // as Mesos: a nested container lives in its parent's sandbox and inherits its project id
+    }
+
+    @Override
+    public boolean supportsStandalone() {
+        return false; // as Mesos
+    }
+
+    @Override
     public void recover(List<ContainerState> states, Set<ContainerID> orphans) {
         Map<Path, ContainerState> alive = new HashMap<>();
         states.forEach(s -> alive.put(Path.of(s.getDirectory()).normalize(), s));

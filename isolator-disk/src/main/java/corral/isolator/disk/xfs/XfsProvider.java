@@ -1,5 +1,6 @@
 package corral.isolator.disk.xfs;
 
+import com.typesafe.config.ConfigException;
 import corral.bindings.Errno;
 import corral.bindings.NativeException;
 import corral.bindings.Quota;
@@ -33,7 +34,7 @@ public final class XfsProvider implements IsolatorProvider {
 
     @Override
     public String description() {
-        return "gives each sandbox an XFS project id: the kernel accounts its disk and, with enforcement, limits it";
+        return "Gives each sandbox an XFS project id: the kernel accounts its disk and, with enforcement, limits it.";
     }
 
     @Override
@@ -41,7 +42,7 @@ public final class XfsProvider implements IsolatorProvider {
         DiskSettings settings;
         try {
             settings = DiskSettings.from(context.config());
-        } catch (com.typesafe.config.ConfigException e) {
+        } catch (ConfigException e) {
             return Creation.unavailable(e.getMessage());
         }
         Path workDir = context.workDir();

@@ -1,11 +1,11 @@
 package corral.isolator.docker.provisioner;
 
+import corral.isolator.docker.store.FileTrees;
 import corral.isolator.docker.store.StoredLayer;
 import corral.isolator.docker.store.Whiteout;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -45,12 +45,12 @@ final class CopyBackend implements Backend {
                     if (isRealDirectory(target)) {
                         try (var children = Files.list(target)) {
                             for (Path child : (Iterable<Path>) children::iterator) {
-                                delete(child);
+                                FileTrees.delete(child);
                             }
                         }
                     }
                 } else {
-                    delete(target);
+                    FileTrees.delete(target);
                 }
             }
             copyTree(layer.rootfs(), rootfs);
@@ -87,13 +87,13 @@ final class CopyBackend implements Backend {
             for (Path child : (Iterable<Path>) children::iterator) {
                 Path dest = target.resolve(child.getFileName().toString());
                 BasicFileAttributes src = Files.readAttributes(child, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-                BasicFileAttributes existing = attributes(dest);
+                BasicFileAttributes existing = FileTrees.attributes(dest);
                 if (src.isOther()) {
                     continue; // an overlay whiteout left by the overlay backend: recorded whiteouts do the job
                 }
                 if (src.isDirectory()) {
                     if (existing != null && !existing.isDirectory()) {
-                        delete(dest);
+                        FileTrees.delete(dest);
                         existing = null;
                     }
                     if (existing == null) {
@@ -103,7 +103,7 @@ final class CopyBackend implements Backend {
                     copyAttributes(child, dest);
                 } else {
                     if (existing != null) {
-                        delete(dest);
+                        FileTrees.delete(dest);
                     }
                     Files.copy(child, dest, StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
                     if (chown && !src.isSymbolicLink()) {
@@ -136,31 +136,7 @@ final class CopyBackend implements Backend {
     }
 
     private static boolean isRealDirectory(Path path) throws IOException {
-        BasicFileAttributes a = attributes(path);
+        BasicFileAttributes a = FileTrees.attributes(path);
         return a != null && a.isDirectory();
-    }
-
-    static BasicFileAttributes attributes(Path path) throws IOException {
-        try {
-            return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        } catch (NoSuchFileException e) {
-            return null;
-        }
-    }
-
-    /** Deletes a file, link or directory tree without following symlinks. */
-    static void delete(Path path) throws IOException {
-        BasicFileAttributes a = attributes(path);
-        if (a == null) {
-            return;
-        }
-        if (a.isDirectory()) {
-            try (var children = Files.list(path)) {
-                for (Path child : (Iterable<Path>) children::iterator) {
-                    delete(child);
-                }
-            }
-        }
-        Files.deleteIfExists(path);
     }
 }

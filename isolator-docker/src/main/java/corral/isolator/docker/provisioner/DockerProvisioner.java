@@ -1,6 +1,7 @@
 package corral.isolator.docker.provisioner;
 
 import corral.isolator.docker.store.DockerStore;
+import corral.isolator.docker.store.FileTrees;
 import corral.isolator.docker.store.ImageReference;
 import corral.isolator.docker.store.StoredImage;
 import corral.isolator.spi.ImageProvisioner;
@@ -163,7 +164,7 @@ public final class DockerProvisioner implements ImageProvisioner {
         if (Mountinfo.hasMountsUnder(dir)) {
             throw new IOException("'" + dir + "' still has mounts below it; not removing it");
         }
-        CopyBackend.delete(dir);
+        FileTrees.delete(dir);
     }
 
     private static String name(ContainerID containerId) {

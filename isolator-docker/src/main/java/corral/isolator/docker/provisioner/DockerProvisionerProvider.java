@@ -1,5 +1,6 @@
 package corral.isolator.docker.provisioner;
 
+import com.typesafe.config.ConfigException;
 import corral.isolator.docker.store.DockerSettings;
 import corral.isolator.docker.store.DockerStore;
 import corral.isolator.spi.ImageProvisioner;
@@ -26,7 +27,13 @@ public final class DockerProvisionerProvider implements ImageProvisionerProvider
 
     @Override
     public ImageProvisioner create(IsolatorContext context) {
-        return create(context, DockerSettings.from(context.config()));
+        DockerSettings settings;
+        try {
+            settings = DockerSettings.from(context.config());
+        } catch (ConfigException e) {
+            throw new IsolatorException(e.getMessage(), e); // the SPI's one exception for the operator
+        }
+        return create(context, settings);
     }
 
     /**

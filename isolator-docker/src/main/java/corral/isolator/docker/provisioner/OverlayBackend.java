@@ -2,6 +2,7 @@ package corral.isolator.docker.provisioner;
 
 import corral.bindings.NativeException;
 import corral.bindings.OverlayMounts;
+import corral.isolator.docker.store.FileTrees;
 import corral.isolator.docker.store.StoredLayer;
 import corral.isolator.docker.store.Whiteout;
 import java.io.IOException;
@@ -92,7 +93,7 @@ final class OverlayBackend implements Backend {
             }
             OverlayMounts.mountOverlay(shortLower, upper, work, rootfs);
         } finally {
-            CopyBackend.delete(links);
+            FileTrees.delete(links);
         }
     }
 

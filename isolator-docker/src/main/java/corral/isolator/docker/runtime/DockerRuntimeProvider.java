@@ -1,5 +1,6 @@
 package corral.isolator.docker.runtime;
 
+import com.typesafe.config.ConfigException;
 import corral.isolator.docker.store.DockerSettings;
 import corral.isolator.spi.Creation;
 import corral.isolator.spi.IsolatorContext;
@@ -21,11 +22,17 @@ public final class DockerRuntimeProvider implements IsolatorProvider {
 
     @Override
     public Creation create(IsolatorContext context) {
-        return Creation.ready(new DockerRuntimeIsolator(DockerSettings.from(context.config()).ignoreRuntime()));
+        DockerSettings settings;
+        try {
+            settings = DockerSettings.from(context.config());
+        } catch (ConfigException e) {
+            return Creation.unavailable(e.getMessage());
+        }
+        return Creation.ready(new DockerRuntimeIsolator(settings.ignoreRuntime()));
     }
 
     @Override
     public String description() {
-        return "runs a Docker image's Entrypoint and Cmd with its Env and WorkingDir";
+        return "Runs a Docker image's Entrypoint and Cmd with its Env and WorkingDir.";
     }
 }

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * The {@code corral.docker} settings, read once. Immutable.
+ * The {@code corral.docker} settings, read eagerly. Immutable and thread-safe.
  *
  * @param registry {@code docker_registry}: the local directory of image archives, or empty when the
  *     setting names a remote registry (which Corral cannot pull from)

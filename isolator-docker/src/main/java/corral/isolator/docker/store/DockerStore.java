@@ -74,7 +74,7 @@ public final class DockerStore {
     public void removeStaging() throws IOException {
         try (var leftovers = Files.list(storeDir.resolve("staging"))) {
             for (Path p : (Iterable<Path>) leftovers::iterator) {
-                LayerExtractor.delete(p);
+                FileTrees.delete(p);
             }
         }
     }
@@ -205,7 +205,7 @@ public final class DockerStore {
                         + megabytes(extractor.bytes()) + " in " + (System.nanoTime() - started) / 1_000_000 + " ms");
                 return new StoredLayer(diffId, directory);
             } finally {
-                LayerExtractor.delete(staging);
+                FileTrees.delete(staging);
             }
         }
     }

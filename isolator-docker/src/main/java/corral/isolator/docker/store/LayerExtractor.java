@@ -4,11 +4,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.System.Logger.Level;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -133,9 +131,9 @@ final class LayerExtractor {
         Path target = child(parent, base, entry.name());
         switch (entry.type()) {
             case TarEntry.DIRECTORY -> {
-                BasicFileAttributes existing = attributes(target);
+                BasicFileAttributes existing = FileTrees.attributes(target);
                 if (existing != null && !existing.isDirectory()) {
-                    delete(target);
+                    FileTrees.delete(target);
                     existing = null;
                 }
                 if (existing == null) {
@@ -233,7 +231,7 @@ final class LayerExtractor {
         Path dir = root;
         for (int i = 0; i < count; i++) {
             dir = child(dir, parts.get(i), name);
-            BasicFileAttributes attributes = attributes(dir);
+            BasicFileAttributes attributes = FileTrees.attributes(dir);
             if (attributes == null) {
                 Files.createDirectory(dir);
             } else if (attributes.isSymbolicLink()) {
@@ -251,7 +249,7 @@ final class LayerExtractor {
         Path path = root;
         for (int i = 0; i < parts.size(); i++) {
             path = path.resolve(parts.get(i));
-            BasicFileAttributes attributes = attributes(path);
+            BasicFileAttributes attributes = FileTrees.attributes(path);
             boolean last = i == parts.size() - 1;
             if (attributes == null || (last ? !attributes.isRegularFile() : !attributes.isDirectory())) {
                 return null;
@@ -274,8 +272,8 @@ final class LayerExtractor {
 
     /** Removes whatever a new non-directory member replaces (later members win, as in tar). */
     private void replace(Path target) throws IOException {
-        if (attributes(target) != null) {
-            delete(target);
+        if (FileTrees.attributes(target) != null) {
+            FileTrees.delete(target);
         }
     }
 
@@ -302,33 +300,5 @@ final class LayerExtractor {
 
     private UnsafeLayerException refuse(TarEntry entry, String reason) {
         return new UnsafeLayerException("Refusing " + what + ": entry '" + entry.name() + "' " + reason);
-    }
-
-    static BasicFileAttributes attributes(Path path) throws IOException {
-        try {
-            return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        } catch (NoSuchFileException e) {
-            return null;
-        }
-    }
-
-    /** Deletes a file, link or directory tree without following symlinks. */
-    static void delete(Path path) throws IOException {
-        BasicFileAttributes attributes = attributes(path);
-        if (attributes == null) {
-            return;
-        }
-        if (attributes.isDirectory()) {
-            try (var children = Files.list(path)) {
-                for (Path child : (Iterable<Path>) children::iterator) {
-                    delete(child);
-                }
-            }
-        }
-        try {
-            Files.delete(path);
-        } catch (NoSuchFileException | FileAlreadyExistsException e) {
-            // gone already
-        }
     }
 }

@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -75,6 +76,20 @@ class DockerProvisionerTest {
                 .map(ServiceLoader.Provider::get).filter(p -> p.type().equals("docker")).findFirst().orElseThrow();
         ImageProvisioner created = provider.create(context);
         return (DockerProvisioner) created;
+    }
+
+    @Test
+    void aBadSettingIsAnIsolatorExceptionNamingTheValue() {
+        TestContext context = TestContext.of(tmp.resolve("work"), Map.of(
+                "corral.docker.docker_registry", registry.toString(),
+                "corral.docker.image_provisioner_backend", "zfs"), "filesystem/linux", "docker/runtime");
+        getClass().getModule().addUses(ImageProvisionerProvider.class);
+        ImageProvisionerProvider provider = ServiceLoader.load(ImageProvisionerProvider.class).stream()
+                .map(ServiceLoader.Provider::get).filter(p -> p.type().equals("docker")).findFirst().orElseThrow();
+        // ImageProvisionerProvider.create reports what the operator must fix as an IsolatorException
+        IsolatorException e = assertThrows(IsolatorException.class, () -> provider.create(context));
+        assertTrue(e.getMessage().contains("The specified provisioner backend 'zfs' is not supported: Not found"),
+                e.getMessage());
     }
 
     static Image busybox() {

@@ -108,4 +108,15 @@ class DockerRuntimeIsolatorTest {
         assertTrue(applying.prepare(ID, config(IMAGE, CommandInfo.newBuilder().setShell(false).build())).isPresent());
         assertTrue(applying.supportsNesting() && applying.supportsStandalone());
     }
+
+    @Test
+    void aBadDockerSettingMakesItUnavailableNamingTheValue() {
+        getClass().getModule().addUses(IsolatorProvider.class);
+        IsolatorProvider provider = ServiceLoader.load(IsolatorProvider.class).stream().map(ServiceLoader.Provider::get)
+                .filter(p -> p.id().equals("docker/runtime")).findFirst().orElseThrow();
+        // a bad setting is an expected condition: a reason for the operator, not an exception (SPI contract)
+        String reason = provider.create(TestContext.of(tmp, Map.of("corral.docker.docker_store_dir", "store"),
+                "docker/runtime")).unavailableReason().orElseThrow();
+        assertTrue(reason.contains("docker_store_dir must be an absolute path, not 'store'"), reason);
+    }
 }

@@ -1,5 +1,6 @@
 package corral.isolator.namespaces.linuxfs;
 
+import com.typesafe.config.ConfigException;
 import corral.isolator.spi.Creation;
 import corral.isolator.spi.IsolatorContext;
 import corral.isolator.spi.IsolatorProvider;
@@ -22,6 +23,12 @@ public final class LinuxFilesystemProvider implements IsolatorProvider {
 
     @Override
     public Creation create(IsolatorContext context) {
+        LinuxFilesystemSettings settings;
+        try {
+            settings = LinuxFilesystemSettings.from(context.config());
+        } catch (ConfigException e) {
+            return Creation.unavailable(e.getMessage());
+        }
         if (!context.isRoot()) {
             return Creation.unavailable("'filesystem/linux' isolator requires root privileges");
         }
@@ -32,13 +39,12 @@ public final class LinuxFilesystemProvider implements IsolatorProvider {
         if (!Files.exists(Path.of("/proc/self/ns/mnt"))) {
             return Creation.unavailable("The 'filesystem/linux' isolator requires mount namespace support");
         }
-        LinuxFilesystemSettings settings = LinuxFilesystemSettings.from(context.config());
         boolean ownShm = !context.isolation().contains("namespaces/ipc");
         return Creation.ready(new LinuxFilesystemIsolator(settings, ownShm));
     }
 
     @Override
     public String description() {
-        return "gives each container its own mount namespace and, with an image, its root filesystem with /proc, /sys, /dev and the sandbox";
+        return "Gives each container its own mount namespace and, with an image, its root filesystem with /proc, /sys, /dev and the sandbox.";
     }
 }

@@ -4,7 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 
 /**
- * The settings {@code filesystem/linux} reads, once. Immutable.
+ * The settings {@code filesystem/linux} reads, eagerly. Immutable and thread-safe.
  *
  * @param sandboxDirectory the agent's {@code corral.agent.sandbox_directory} ({@code --sandbox_directory}):
  *     where a container with an image sees its sandbox (and the value of its {@code MESOS_SANDBOX})

@@ -1,5 +1,6 @@
 package corral.isolator.namespaces.pid;
 
+import com.typesafe.config.ConfigException;
 import corral.isolator.spi.Creation;
 import corral.isolator.spi.IsolatorContext;
 import corral.isolator.spi.IsolatorProvider;
@@ -27,12 +28,18 @@ public final class PidNamespaceProvider implements IsolatorProvider {
 
     @Override
     public Creation create(IsolatorContext context) {
+        PidNamespaceSettings settings;
+        try {
+            settings = PidNamespaceSettings.from(context.config());
+        } catch (ConfigException e) {
+            return Creation.unavailable(e.getMessage());
+        }
         if (!context.isRoot()) {
             return Creation.unavailable("The pid namespace isolator requires root permissions");
         }
         if (!Files.exists(Path.of("/proc/self/ns/pid"))) {
             return Creation.unavailable("Pid namespaces are not supported by this kernel");
         }
-        return Creation.ready(new PidNamespaceIsolator(PidNamespaceSettings.from(context.config())));
+        return Creation.ready(new PidNamespaceIsolator(settings));
     }
 }

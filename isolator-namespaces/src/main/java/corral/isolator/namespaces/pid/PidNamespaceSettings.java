@@ -3,7 +3,8 @@ package corral.isolator.namespaces.pid;
 import com.typesafe.config.Config;
 
 /**
- * Settings of {@code namespaces/pid}, read once from {@code corral.namespaces}.
+ * The {@code corral.namespaces} settings of {@code namespaces/pid}, read eagerly. Immutable and
+ * thread-safe.
  *
  * @param disallowSharingAgentPidNamespace refuse top-level containers that share the agent's pid namespace
  */

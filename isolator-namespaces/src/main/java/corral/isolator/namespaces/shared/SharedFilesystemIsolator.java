@@ -36,6 +36,16 @@ final class SharedFilesystemIsolator implements Isolator {
     }
 
     @Override
+    public boolean supportsNesting() {
+        return false; // as Mesos
+    }
+
+    @Override
+    public boolean supportsStandalone() {
+        return false; // as Mesos
+    }
+
+    @Override
     public Optional<ContainerLaunchInfo> prepare(ContainerID containerId, ContainerConfig config) {
         ContainerInfo container = config.hasContainerInfo() ? config.getContainerInfo()
                 : config.hasExecutorInfo() && config.getExecutorInfo().hasContainer()

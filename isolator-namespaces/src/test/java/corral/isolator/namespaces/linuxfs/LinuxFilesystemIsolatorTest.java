@@ -49,9 +49,20 @@ class LinuxFilesystemIsolatorTest {
         IsolatorProvider provider = ServiceLoader.load(IsolatorProvider.class).stream().map(ServiceLoader.Provider::get)
                 .filter(p -> p.id().equals("filesystem/linux")).findFirst().orElseThrow();
         TestContext context = TestContext.of(tmp, Map.of("corral.agent.sandbox_directory", "/mnt/mesos/sandbox"), isolation);
-        TestContext asRoot = new TestContext(context.config(), context.workDir(), context.runtimeDir(),
-                context.stateDir(), context.isolation(), true);
+        TestContext asRoot = context.withRoot(true);
         return provider.create(asRoot).isolator().orElseThrow();
+    }
+
+    @Test
+    void aBadSandboxDirectoryMakesItUnavailableNamingTheValue() {
+        getClass().getModule().addUses(IsolatorProvider.class);
+        IsolatorProvider provider = ServiceLoader.load(IsolatorProvider.class).stream().map(ServiceLoader.Provider::get)
+                .filter(p -> p.id().equals("filesystem/linux")).findFirst().orElseThrow();
+        TestContext context = TestContext.of(tmp, Map.of("corral.agent.sandbox_directory", "mnt/sandbox"));
+        // a bad setting is an expected condition: a reason for the operator, not an exception (SPI contract)
+        String reason = provider.create(context).unavailableReason().orElseThrow();
+        assertTrue(reason.contains("sandbox_directory must be an absolute path below '/' without '..', not 'mnt/sandbox'"),
+                reason);
     }
 
     ContainerConfig.Builder config() {
@@ -179,8 +190,7 @@ class LinuxFilesystemIsolatorTest {
         IsolatorProvider provider = ServiceLoader.load(IsolatorProvider.class).stream().map(ServiceLoader.Provider::get)
                 .filter(p -> p.id().equals("filesystem/linux")).findFirst().orElseThrow();
         TestContext context = TestContext.of(tmp, Map.of("corral.agent.sandbox_directory", "/mnt/mesos/sandbox"), "filesystem/linux");
-        TestContext notRoot = new TestContext(context.config(), context.workDir(), context.runtimeDir(),
-                context.stateDir(), context.isolation(), false);
+        TestContext notRoot = context.withRoot(false);
         assertEquals("'filesystem/linux' isolator requires root privileges",
                 provider.create(notRoot).unavailableReason().orElseThrow());
     }

@@ -31,9 +31,8 @@ class PidNamespaceIsolatorTest {
     private static final ContainerID NESTED = ContainerID.newBuilder().setValue("child").setParent(TOP).build();
 
     private Isolator isolator(boolean disallow) {
-        TestContext base = TestContext.of(dir, Map.of("corral.namespaces.disallow_sharing_agent_pid_namespace", disallow));
-        TestContext root = new TestContext(base.config(), base.workDir(), base.runtimeDir(), base.stateDir(),
-                List.of("namespaces/pid"), true);
+        TestContext root = TestContext.of(dir, Map.of("corral.namespaces.disallow_sharing_agent_pid_namespace", disallow),
+                "namespaces/pid").withRoot(true);
         return new PidNamespaceProvider().create(root).isolator().orElseThrow();
     }
 

@@ -93,8 +93,8 @@ public final class IsolatorPlanner {
                 return Creation.unavailable("the provider in module '" + isolator.module() + "' returned null");
             }
             return creation;
-        } catch (com.typesafe.config.ConfigException e) {
-            // the provider read a flag whose value does not parse: the operator's error, not the provider's
+        } catch (com.typesafe.config.ConfigException.BadValue e) {
+            // the provider refused a flag's value: the operator's error, not the provider's
             return Creation.unavailable(corral.agent.config.ConfigurationException.describe(e));
         } catch (RuntimeException | LinkageError e) {
             return Creation.unavailable("the provider in module '" + isolator.module() + "' failed (a bug in it): "

@@ -85,7 +85,9 @@ final class OperatorApi {
         try {
             JsonFormat.parser().merge(json, tree);
         } catch (InvalidProtocolBufferException | RuntimeException e) {
-            throw new HttpError(400, "Failed to parse body into JSON: " + e.getMessage());
+            // the parser's text names its own exception class ("java.io.EOFException: End of input ..."): drop it
+            throw new HttpError(400, "Failed to parse body into JSON: "
+                    + String.valueOf(e.getMessage()).replaceFirst("^([a-z_$][\\w$]*\\.)+[A-Z][\\w$]*: ", ""));
         }
         Value typeValue = tree.getFieldsMap().get("type");
         if (typeValue != null && typeValue.hasStringValue()

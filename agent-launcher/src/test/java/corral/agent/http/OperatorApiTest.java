@@ -292,7 +292,8 @@ class OperatorApiTest {
     void badRequestsGetMesosStatusCodesAndSayWhy() throws Exception {
         HttpResponse<String> r = call("{\"type\": ");
         assertEquals(400, r.statusCode());
-        assertTrue(r.body().startsWith("Failed to parse body into JSON"), r.body());
+        assertTrue(r.body().startsWith("Failed to parse body into JSON: "), r.body());
+        assertFalse(r.body().contains("Exception"), "the reason, not the parser's exception class: " + r.body());
 
         r = post("application/x-protobuf", "\u00ff\u00ff\u00ff");
         assertEquals(400, r.statusCode());

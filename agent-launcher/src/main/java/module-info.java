@@ -7,14 +7,19 @@
  * @uses corral.isolator.spi.ImageProvisionerProvider
  */
 module corral.agent {
-    requires corral.isolator.spi;
+    // its exported API (the embeddable containerizer) speaks in SPI and protobuf types
+    requires transitive corral.isolator.spi;
     requires corral.bindings;
     requires corral.isolator.cgroups;
     requires jdk.httpserver;
     requires java.net.http;
     requires jdk.unsupported;
 
+    // what an agent embedding Corral as a library uses: the containerizer, the launcher choice and
+    // the checkpoints it may hand the containerizer
     exports corral.agent.containerizer;
+    exports corral.agent.launcher;
+    exports corral.agent.checkpoint;
     exports corral.agent.config;
     exports corral.agent.discovery;
     exports corral.agent.http.v1;

@@ -33,18 +33,18 @@ public record DockerSettings(Optional<Path> registry, String registryText, Path 
         Optional<Path> local = registry.startsWith("/") ? Optional.of(Path.of(registry)) : Optional.empty();
         String store = c.getString("docker_store_dir");
         if (!store.startsWith("/")) {
-            throw new ConfigException.BadValue(c.origin(), "docker_store_dir",
+            throw new ConfigException.BadValue("docker_store_dir",
                     "docker_store_dir must be an absolute path, not '" + store + "'");
         }
         SetuidPolicy setuid;
         try {
             setuid = SetuidPolicy.parse(c.getString("docker_layer_setuid"));
         } catch (IllegalArgumentException e) {
-            throw new ConfigException.BadValue(c.origin(), "docker_layer_setuid", e.getMessage());
+            throw new ConfigException.BadValue("docker_layer_setuid", e.getMessage());
         }
         String backend = c.getString("image_provisioner_backend");
         if (!backend.isEmpty() && !backend.equals("overlay") && !backend.equals("copy")) {
-            throw new ConfigException.BadValue(c.origin(), "image_provisioner_backend",
+            throw new ConfigException.BadValue("image_provisioner_backend",
                     "The specified provisioner backend '" + backend + "' is not supported: Not found");
         }
         return new DockerSettings(local, registry, Path.of(store), c.getBoolean("docker_ignore_runtime"), setuid, backend);

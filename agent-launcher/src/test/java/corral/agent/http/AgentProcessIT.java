@@ -205,14 +205,19 @@ class AgentProcessIT {
         assertEquals(1, at(listed, "get_containers", "containers").getListValue().getValuesCount());
         // every process working in the contested container's sandbox: one task, started once
         Path contestedSandbox = tmp.resolve("work/sandboxes").resolve(contested).toRealPath();
-        long tasks = ProcessHandle.allProcesses().filter(p -> {
-            try {
-                return Files.readSymbolicLink(Path.of("/proc", Long.toString(p.pid()), "cwd")).equals(contestedSandbox)
-                        && p.info().command().orElse("").endsWith("/sleep");
-            } catch (IOException | UnsupportedOperationException | SecurityException e) {
-                return false;
-            }
-        }).count();
+        long tasks = 0;
+        // the launch answers before the task's shell has exec'd sleep: give it a moment on a loaded host
+        for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10); tasks == 0 && System.nanoTime() < deadline;
+                Thread.sleep(50)) {
+            tasks = ProcessHandle.allProcesses().filter(p -> {
+                try {
+                    return Files.readSymbolicLink(Path.of("/proc", Long.toString(p.pid()), "cwd")).equals(contestedSandbox)
+                            && p.info().command().orElse("").endsWith("/sleep");
+                } catch (IOException | UnsupportedOperationException | SecurityException e) {
+                    return false;
+                }
+            }).count();
+        }
         assertEquals(1, tasks, "one task process for the contested id");
         assertEquals(200, call(agent, idCall("KILL_CONTAINER", "kill_container", contested)).statusCode());
         assertEquals("TASK_KILLED", at(json(call(agent, idCall("WAIT_CONTAINER", "wait_container", contested)).body()),

@@ -41,7 +41,7 @@ public class ContainerizerBench {
             }
         }
         ContainerizerSettings settings = new ContainerizerSettings(work.resolve("work"), work.resolve("run"),
-                "/mnt/mesos/sandbox", Duration.ofSeconds(1), Optional.empty());
+                "/mnt/mesos/sandbox", Duration.ofSeconds(1), Optional.empty(), "127.0.0.1");
         Map<String, Variant> variants = new LinkedHashMap<>();
         variants.put("ProcessBuilder /bin/true (floor)", r -> {
             long t0 = System.nanoTime();

@@ -20,9 +20,10 @@ import java.util.Optional;
  *     its sandbox
  * @param shutdownGracePeriod {@code --executor_shutdown_grace_period}: SIGTERM to SIGKILL on destroy
  * @param defaultContainerInfo {@code --default_container_info}, for launches without one
+ * @param agentIp the address a container's status names when no isolator gives it a network
  */
 public record ContainerizerSettings(Path workDir, Path runtimeDir, String sandboxDirectory,
-        Duration shutdownGracePeriod, Optional<ContainerInfo> defaultContainerInfo) {
+        Duration shutdownGracePeriod, Optional<ContainerInfo> defaultContainerInfo, String agentIp) {
 
     private static final String PREFIX = "corral.agent.";
 
@@ -54,7 +55,23 @@ public record ContainerizerSettings(Path workDir, Path runtimeDir, String sandbo
                 Path.of(config.getString(PREFIX + "runtime_dir")),
                 config.getString(PREFIX + "sandbox_directory"),
                 MesosValues.duration(config, PREFIX + "executor_shutdown_grace_period"),
-                defaultContainerInfo(config));
+                defaultContainerInfo(config),
+                agentIp(config.getString(PREFIX + "ip")));
+    }
+
+    /**
+     * The address containers are reported at when no network isolator gives them one (Mesos reports
+     * the agent's): {@code --ip}, or the host's address when the agent listens on every interface.
+     */
+    private static String agentIp(String ip) {
+        if (!ip.equals("0.0.0.0") && !ip.equals("::")) {
+            return ip;
+        }
+        try {
+            return java.net.InetAddress.getLocalHost().getHostAddress();
+        } catch (java.net.UnknownHostException e) {
+            return "127.0.0.1";
+        }
     }
 
     private static Optional<ContainerInfo> defaultContainerInfo(Config config) {

@@ -18,6 +18,7 @@ import corral.isolator.spi.mesos.CommandInfo;
 import corral.isolator.spi.mesos.ContainerID;
 import corral.isolator.spi.mesos.ContainerInfo;
 import corral.isolator.spi.mesos.ContainerStatus;
+import corral.isolator.spi.mesos.NetworkInfo;
 import corral.isolator.spi.mesos.Environment;
 import corral.isolator.spi.mesos.Image;
 import corral.isolator.spi.mesos.Resource;
@@ -693,6 +694,13 @@ public final class DefaultContainerizer implements Containerizer {
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.DEBUG, "Isolator '" + planned.id() + "' failed to report status", e);
             }
+        }
+        if (status.getNetworkInfosCount() == 0) {
+            // as Mesos's agent: without a network isolator the container is on the agent's network
+            String ip = settings.agentIp();
+            status.addNetworkInfos(NetworkInfo.newBuilder().addIpAddresses(NetworkInfo.IPAddress.newBuilder()
+                    .setProtocol(ip.contains(":") ? NetworkInfo.Protocol.IPv6 : NetworkInfo.Protocol.IPv4)
+                    .setIpAddress(ip)));
         }
         return status.build();
     }

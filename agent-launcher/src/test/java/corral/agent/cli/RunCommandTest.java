@@ -71,6 +71,11 @@ class RunCommandTest {
         assertEquals(id, containerStatus.getFieldsOrThrow("container_id").getStructValue()
                 .getFieldsOrThrow("value").getStringValue());
         assertTrue(containerStatus.getFieldsOrThrow("executor_pid").getNumberValue() > 0);
+        Struct address = containerStatus.getFieldsOrThrow("network_infos").getListValue().getValues(0).getStructValue()
+                .getFieldsOrThrow("ip_addresses").getListValue().getValues(0).getStructValue();
+        assertEquals("127.0.0.1", address.getFieldsOrThrow("ip_address").getStringValue(),
+                "without a network isolator the container is on the agent's address, as Mesos reports it");
+        assertEquals("IPv4", address.getFieldsOrThrow("protocol").getStringValue());
         Struct statistics = status.getFieldsOrThrow("statistics").getStructValue();
         // protobuf's JSON printer writes 64-bit integers as strings; Mesos writes numbers
         var memLimit = statistics.getFieldsOrThrow("mem_limit_bytes");

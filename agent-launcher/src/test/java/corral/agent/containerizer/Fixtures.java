@@ -22,7 +22,7 @@ final class Fixtures {
 
     static ContainerizerSettings settings(Path dir) {
         return new ContainerizerSettings(dir.resolve("work"), dir.resolve("run"), "/mnt/mesos/sandbox",
-                Duration.ofMillis(500), Optional.empty());
+                Duration.ofMillis(500), Optional.empty(), "127.0.0.1");
     }
 
     static DefaultContainerizer containerizer(Path dir, PlannedIsolator... isolators) {

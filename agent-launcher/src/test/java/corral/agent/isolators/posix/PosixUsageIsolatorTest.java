@@ -46,7 +46,7 @@ class PosixUsageIsolatorTest {
     void busyLoopReportsCpuTimeAndResidentMemory() throws Exception {
         DefaultContainerizer containerizer = new DefaultContainerizer(
                 new ContainerizerSettings(dir.resolve("work"), dir.resolve("run"), "/mnt/mesos/sandbox",
-                        Duration.ZERO, Optional.empty()),
+                        Duration.ZERO, Optional.empty(), "127.0.0.1"),
                 new IsolatorPlan(List.of(planned(new PosixCpuProvider()), planned(new PosixMemProvider()))),
                 new PosixLauncher());
         ContainerID id = id("busy");

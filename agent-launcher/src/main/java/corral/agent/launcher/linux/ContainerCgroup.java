@@ -61,42 +61,51 @@ final class ContainerCgroup {
     }
 
     /**
-     * Moves the calling thread (only it: a v1 {@code tasks} write) into the cgroup, so that what it
-     * forks starts there. Closing the result moves the thread back to the cgroup it came from, so
-     * that no thread of the agent is left in a container's cgroup once the fork is done (a lingering
-     * one would be frozen with the container, or listed among its processes). Does nothing on v2,
-     * where {@link #place} is used instead.
+     * The agent's own cgroup in a v1 hierarchy, read once when the launcher is made: where a launch
+     * thread returns after forking (see {@link #joinCallingThread}).
      *
+     * @param hierarchy the launcher's hierarchy
+     * @return the agent's cgroup there, or {@code null} on v2 (where no thread ever joins a container)
+     * @throws IOException if {@code /proc/self/cgroup} cannot be read or has no line for it
+     */
+    static Cgroup agentCgroup(Hierarchy hierarchy) throws IOException {
+        if (hierarchy.version() != CgroupVersion.V1) {
+            return null;
+        }
+        // lines look like "6:freezer:/some/path"
+        for (String line : Files.readAllLines(Path.of("/proc/self/cgroup"))) {
+            String[] fields = line.split(":", 3);
+            if (fields.length == 3 && List.of(fields[1].split(",")).containsAll(hierarchy.controllers())) {
+                return hierarchy.cgroup(fields[2].replaceFirst("^/+", ""));
+            }
+        }
+        throw new IOException("/proc/self/cgroup has no line for the hierarchy at " + hierarchy.mountPoint());
+    }
+
+    /**
+     * Moves the calling thread (only it: a v1 {@code tasks} write) into the cgroup, so that what it
+     * forks starts there. Closing the result moves the thread back to the agent's cgroup, so that no
+     * thread of the agent is left in a container's cgroup once the fork is done (a lingering one
+     * would be frozen with the container, or listed among its processes). Does nothing on v2, where
+     * {@link #place} is used instead.
+     *
+     * @param home the agent's cgroup ({@link #agentCgroup}); {@code null} on v2
      * @return what moves the thread back
      * @throws IOException if the kernel refuses
      */
-    Joined joinCallingThread() throws IOException {
+    Joined joinCallingThread(Cgroup home) throws IOException {
         if (cgroup.hierarchy().version() != CgroupVersion.V1) {
             return () -> { };
         }
         long tid = Namespaces.gettid();
-        Cgroup previous = cgroup.hierarchy().cgroup(callingThreadCgroup());
         cgroup.addThread(tid);
-        return () -> previous.addThread(tid);
+        return () -> home.addThread(tid);
     }
 
     /** Moves a thread back where it was before {@link #joinCallingThread}. */
     interface Joined extends AutoCloseable {
         @Override
         void close() throws IOException;
-    }
-
-    /** @return the calling thread's cgroup in this (v1) hierarchy, relative to its mount point */
-    private String callingThreadCgroup() throws IOException {
-        // lines look like "6:freezer:/some/path"
-        for (String line : Files.readAllLines(Path.of("/proc/thread-self/cgroup"))) {
-            String[] fields = line.split(":", 3);
-            if (fields.length == 3 && List.of(fields[1].split(",")).containsAll(cgroup.hierarchy().controllers())) {
-                return fields[2].replaceFirst("^/+", "");
-            }
-        }
-        throw new IOException("/proc/thread-self/cgroup has no line for the hierarchy at "
-                + cgroup.hierarchy().mountPoint());
     }
 
     /**

@@ -9,6 +9,7 @@ import corral.bindings.NativeException;
 import corral.bindings.Namespaces;
 import corral.bindings.Processes;
 import corral.bindings.Spawn;
+import corral.isolator.cgroups.Cgroup;
 import corral.isolator.spi.MountFlags;
 import corral.isolator.spi.mesos.slave.ContainerMountInfo;
 import java.io.IOException;
@@ -31,6 +32,7 @@ public final class LinuxLauncher implements Launcher {
 
     private final corral.isolator.cgroups.Hierarchy hierarchy;
     private final String cgroupsRoot;
+    private final Cgroup agentCgroup;
 
     /**
      * @param cgroupsRoot the directory, relative to the freezer (or cgroup2) hierarchy, under which
@@ -62,6 +64,11 @@ public final class LinuxLauncher implements Launcher {
             throw new LaunchException("The linux launcher needs the freezer cgroup hierarchy or cgroup2 mounted");
         }
         this.cgroupsRoot = cgroupsRoot;
+        try {
+            this.agentCgroup = ContainerCgroup.agentCgroup(hierarchy);
+        } catch (IOException e) {
+            throw new LaunchException("The linux launcher cannot find its own cgroup: " + e.getMessage(), e);
+        }
         // jnr-ffi starts threads and loads classes lazily; do it here, never on a launcher thread
         Spawn.preinitialize();
         Namespaces.gettid();
@@ -107,7 +114,7 @@ public final class LinuxLauncher implements Launcher {
             go = Spawn.pipe2(Spawn.O_CLOEXEC);
             long pid;
             try (Spawn.Request request = request(spec, program, go[0])) {
-                pid = spawnFromThrowawayThread(program, cgroup, request);
+                pid = spawnFromThrowawayThread(program, cgroup, agentCgroup, request);
             } finally {
                 Spawn.close(go[0]);
             }
@@ -164,12 +171,12 @@ public final class LinuxLauncher implements Launcher {
      * Runs the per-thread part of a launch on a new platform thread that dies right after: cgroup,
      * namespaces, mounts, spawn. Nothing on it may start a thread or allocate through jnr-ffi.
      */
-    private static long spawnFromThrowawayThread(ContainerProgram program, ContainerCgroup cgroup,
+    private static long spawnFromThrowawayThread(ContainerProgram program, ContainerCgroup cgroup, Cgroup home,
             Spawn.Request request) throws LaunchException, NativeException {
         AtomicReference<Object> outcome = new AtomicReference<>();
         Thread thread = new Thread(() -> {
             try {
-                outcome.set(spawnHere(program, cgroup, request));
+                outcome.set(spawnHere(program, cgroup, home, request));
             } catch (Throwable e) {
                 outcome.set(e);
             }
@@ -201,14 +208,15 @@ public final class LinuxLauncher implements Launcher {
         throw new IllegalStateException("launcher thread failed", (Throwable) result);
     }
 
-    private static long spawnHere(ContainerProgram program, ContainerCgroup cgroup, Spawn.Request request)
+    private static long spawnHere(ContainerProgram program, ContainerCgroup cgroup, Cgroup home,
+            Spawn.Request request)
             throws LaunchException, NativeException {
         if (cgroup == null) {
             return spawnInNamespaces(program, request);
         }
         ContainerCgroup.Joined joined;
         try {
-            joined = cgroup.joinCallingThread();
+            joined = cgroup.joinCallingThread(home);
         } catch (IOException e) {
             throw new LaunchException("Failed to join the container's cgroup '" + cgroup.path() + "': " + e, e);
         }

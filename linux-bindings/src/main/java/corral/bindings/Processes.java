@@ -15,6 +15,8 @@ public final class Processes {
     private static final int RUSAGE_SIZE = 144;
 
     private static final LibcProcess LIBC = Libraries.libc(LibcProcess.class);
+    private static final int SC_CLK_TCK = 2;
+    private static final int SC_PAGESIZE = 30;
 
     private Processes() {
     }
@@ -66,5 +68,31 @@ public final class Processes {
         long user = b.getLong(0) * 1_000_000L + b.getLong(8);
         long system = b.getLong(16) * 1_000_000L + b.getLong(24);
         return new Exit(status[0], user, system);
+    }
+
+    /**
+     * @return the clock ticks per second that {@code /proc/<pid>/stat} times are counted in
+     *     ({@code sysconf(_SC_CLK_TCK)})
+     * @throws NativeException if the C library cannot tell
+     */
+    public static long clockTicksPerSecond() throws NativeException {
+        return sysconf(SC_CLK_TCK, "_SC_CLK_TCK");
+    }
+
+    /**
+     * @return the page size that {@code /proc/<pid>/stat} memory is counted in
+     *     ({@code sysconf(_SC_PAGESIZE)})
+     * @throws NativeException if the C library cannot tell
+     */
+    public static long pageSize() throws NativeException {
+        return sysconf(SC_PAGESIZE, "_SC_PAGESIZE");
+    }
+
+    private static long sysconf(int name, String cName) throws NativeException {
+        long value = LIBC.sysconf(name);
+        if (value <= 0) {
+            throw new NativeException("sysconf", cName, new Errno(Libraries.lastErrno(LIBC)));
+        }
+        return value;
     }
 }

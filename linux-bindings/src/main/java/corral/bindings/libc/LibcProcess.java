@@ -10,4 +10,6 @@ public interface LibcProcess {
     int wait4(int pid, @Out int[] status, int options, @Out byte[] rusage);
 
     int kill(int pid, int signal);
+
+    long sysconf(int name);
 }

@@ -1,8 +1,9 @@
 package corral.agent.isolators.posix;
 
+import corral.bindings.NativeException;
 import corral.bindings.ProcStat;
+import corral.bindings.Processes;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,8 +23,8 @@ import java.util.Optional;
 final class ProcessTree {
 
     private static final Path PROC = Path.of("/proc");
-    private static final long CLOCK_TICKS = getconf("CLK_TCK", 100);
-    private static final long PAGE_SIZE = getconf("PAGESIZE", 4096);
+    private static final long CLOCK_TICKS = sysconf(Processes::clockTicksPerSecond);
+    private static final long PAGE_SIZE = sysconf(Processes::pageSize);
 
     private ProcessTree() {
     }
@@ -109,16 +110,15 @@ final class ProcessTree {
                 (double) stime / CLOCK_TICKS, rss * PAGE_SIZE));
     }
 
-    private static long getconf(String name, long fallback) {
+    private interface Sysconf {
+        long get() throws NativeException;
+    }
+
+    private static long sysconf(Sysconf value) {
         try {
-            Process p = new ProcessBuilder("getconf", name).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
-            return p.waitFor() == 0 ? Long.parseLong(out) : fallback;
-        } catch (IOException | NumberFormatException e) {
-            return fallback;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return fallback;
+            return value.get();
+        } catch (NativeException e) {
+            throw new IllegalStateException(e.getMessage(), e); // glibc always knows both on Linux
         }
     }
 }

@@ -30,9 +30,14 @@ import java.util.stream.Collectors;
  * @param argv its arguments, argv[0] included
  * @param environment its environment, {@code NAME=value}
  * @param rootfs how the task enters its root filesystem, or {@code null} when it has none
+ * @param mountsAfterProc with a pid namespace and a root filesystem, the mounts below its
+ *     {@code /proc}, made once {@code unshare --mount-proc} has mounted it (just before the pivot)
+ * @param maskedPaths paths inside the root filesystem to cover before the pivot (an empty
+ *     read-only tmpfs on a directory, {@code /dev/null} on anything else), when they exist
  */
 record ContainerProgram(int cloneFlags, List<ContainerMountInfo> mounts, String executable, List<String> argv,
-        List<String> environment, RootfsEntry rootfs) {
+        List<String> environment, RootfsEntry rootfs, List<ContainerMountInfo> mountsAfterProc,
+        List<String> maskedPaths) {
 
     static final String UNSHARE = "/usr/bin/unshare";
     static final String SETPRIV = "/usr/bin/setpriv";
@@ -88,6 +93,7 @@ record ContainerProgram(int cloneFlags, List<ContainerMountInfo> mounts, String 
         UserDatabase users = user == null ? null : rootfs == null ? hostUsers.get() : UserDatabase.image(rootfs.rootfs());
         List<String> setpriv = setpriv(info, user, users);
         List<ContainerMountInfo> mounts = new ArrayList<>();
+        List<ContainerMountInfo> mountsAfterProc = new ArrayList<>();
         for (ContainerMountInfo mount : info.getMountsList()) {
             if ((flags & LinuxNamespaces.CLONE_NEWNS) == 0) {
                 throw new LaunchException("Mounts are not supported if the mount namespace is not cloned");
@@ -97,7 +103,20 @@ record ContainerProgram(int cloneFlags, List<ContainerMountInfo> mounts, String 
                 continue; // made by unshare --mount-proc in the new pid namespace
             }
             checkMount(mount, rootfs);
-            mounts.add(mount);
+            boolean belowProc = rootfs != null && rootfs.procTarget() != null && (flags & LinuxNamespaces.CLONE_NEWPID) != 0
+                    && Path.of(mount.getTarget()).startsWith(rootfs.procTarget())
+                    && !Path.of(mount.getTarget()).equals(Path.of(rootfs.procTarget()));
+            (belowProc ? mountsAfterProc : mounts).add(mount);
+        }
+        for (String masked : info.getMaskedPathsList()) {
+            if (rootfs == null) {
+                throw new LaunchException("Invalid launch info: 'masked_paths' ('" + masked
+                        + "') need a 'rootfs' on the linux launcher");
+            }
+            if (!masked.startsWith("/") || hasDotComponent(masked)) {
+                throw new LaunchException("Invalid launch info: masked path '" + masked
+                        + "' must be an absolute path without '.' or '..' components");
+            }
         }
         checkFile("stdout", spec.stdout());
         checkFile("stderr", spec.stderr());
@@ -145,7 +164,7 @@ record ContainerProgram(int cloneFlags, List<ContainerMountInfo> mounts, String 
                 .map(e -> e.getKey() + "=" + e.getValue())
                 .collect(Collectors.toList());
         return new ContainerProgram(flags, List.copyOf(mounts), executable, List.copyOf(argv), List.copyOf(environment),
-                rootfs);
+                rootfs, List.copyOf(mountsAfterProc), List.copyOf(info.getMaskedPathsList()));
     }
 
     static boolean isPidNamespaceProc(ContainerMountInfo mount) {

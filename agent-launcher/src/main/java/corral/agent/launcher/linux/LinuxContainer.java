@@ -32,7 +32,7 @@ public final class LinuxContainer implements LaunchedContainer {
     private final ContainerCgroup cgroup;
     private final boolean pidNamespace;
     private final Path exitStatusFile;
-    private final String rootfs;
+    private final RootfsPivot.Plan rootfs;
     private final CompletableFuture<Integer> exit = new CompletableFuture<>();
     private volatile Processes.Exit usage;
     private int goFd;
@@ -43,10 +43,10 @@ public final class LinuxContainer implements LaunchedContainer {
      * @param goFd the write end of the init's go pipe (its fd 3)
      * @param readyFd with a root filesystem, the read end of the pipe on which the chain says it is
      *     ready to be pivoted (its fd 4); else -1
-     * @param rootfs the root filesystem to pivot into, or {@code null}
+     * @param rootfs how to pivot into the root filesystem, or {@code null} without one
      */
     LinuxContainer(LaunchSpec spec, long pid, int goFd, int readyFd, ContainerCgroup cgroup, boolean pidNamespace,
-            String rootfs) {
+            RootfsPivot.Plan rootfs) {
         this.pid = pid;
         this.goFd = goFd;
         this.readyFd = readyFd;
@@ -107,13 +107,13 @@ public final class LinuxContainer implements LaunchedContainer {
             Spawn.write(go, "go\n".getBytes(StandardCharsets.US_ASCII));
             byte[] signal = new byte[1];
             if (Spawn.read(ready, signal) != 1) {
-                throw new LaunchException("The container ended before entering its root filesystem '" + rootfs
+                throw new LaunchException("The container ended before entering its root filesystem '" + rootfs.rootfs()
                         + "' (see its stderr)");
             }
             int namespace;
             synchronized (this) {
                 if (exited) {
-                    throw new LaunchException("The container ended before entering its root filesystem '" + rootfs
+                    throw new LaunchException("The container ended before entering its root filesystem '" + rootfs.rootfs()
                             + "'");
                 }
                 // the unreaped init pins its pid: this is its namespace, and the fd keeps it alive
@@ -121,12 +121,15 @@ public final class LinuxContainer implements LaunchedContainer {
             }
             try {
                 RootfsPivot.run(namespace, rootfs);
+            } catch (LaunchException e) {
+                throw new LaunchException("Failed to enter the root filesystem '" + rootfs.rootfs() + "': "
+                        + e.getMessage(), e);
             } finally {
                 Spawn.close(namespace);
             }
             Spawn.write(go, "go\n".getBytes(StandardCharsets.US_ASCII));
         } catch (NativeException e) {
-            throw new LaunchException("Failed to enter the root filesystem '" + rootfs + "': " + e.getMessage(), e);
+            throw new LaunchException("Failed to enter the root filesystem '" + rootfs.rootfs() + "': " + e.getMessage(), e);
         } finally {
             closeQuietly(go);
             closeQuietly(ready);

@@ -125,7 +125,7 @@ public final class LinuxLauncher implements Launcher {
                 }
             }
             LinuxContainer container = new LinuxContainer(spec, pid, go[1], ready == null ? -1 : ready[0], cgroup,
-                    program.pidNamespace(), program.rootfs() == null ? null : program.rootfs().rootfs().toString());
+                    program.pidNamespace(), program.rootfs() == null ? null : RootfsPivot.Plan.of(program));
             go = null;
             ready = null;
             try {
@@ -260,7 +260,7 @@ public final class LinuxLauncher implements Launcher {
                 && flags == (Mounts.MS_REC | Mounts.MS_SLAVE);
     }
 
-    private static void mount(ContainerMountInfo mount) throws LaunchException {
+    static void mount(ContainerMountInfo mount) throws LaunchException {
         long flags = mount.getFlags() & 0xffffffffL;
         String source = mount.hasSource() ? mount.getSource() : null;
         String type = mount.hasType() ? mount.getType() : null;

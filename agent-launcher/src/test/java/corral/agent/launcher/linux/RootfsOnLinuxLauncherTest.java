@@ -132,6 +132,21 @@ class RootfsOnLinuxLauncherTest {
     }
 
     @Test
+    void kernelKnobsAreReadOnlyAndSensitivePathsMaskedWithAndWithoutAPidNamespace() throws Exception {
+        // rewriting the hostname with itself is harmless even where it would not be refused
+        String script = "cat /proc/sys/kernel/hostname > /proc/sys/kernel/hostname || echo refused; cat /proc/keys | wc -c;"
+                + " ls /sys/firmware | wc -l; cat /proc/timer_list | wc -c; echo > /proc/keys || echo refused;"
+                + " grep -c . /proc/sys/kernel/ostype";
+        for (String isolation : List.of("filesystem/linux,namespaces/pid", "filesystem/linux")) {
+            LaunchedContainer c = launch(isolation, null, Optional.empty(), script);
+            assertEquals(0, c.exit().get(30, TimeUnit.SECONDS));
+            List<String> out = Files.readAllLines(sandbox.resolve("stdout")).stream().map(String::trim).toList();
+            assertEquals(List.of("refused", "0", "0", "0", "1"), out, isolation + ": " + Files.readString(sandbox.resolve("stderr")));
+            assertTrue(Files.readString(sandbox.resolve("stderr")).contains("Read-only file system"));
+        }
+    }
+
+    @Test
     void aUserOfTheImageWithReducedCapabilities() throws Exception {
         ContainerInfo info = ContainerInfo.newBuilder().setType(ContainerInfo.Type.MESOS)
                 .setLinuxInfo(corral.isolator.spi.mesos.LinuxInfo.newBuilder().setEffectiveCapabilities(CapabilityInfo.newBuilder()
@@ -181,8 +196,9 @@ class RootfsOnLinuxLauncherTest {
 
         LaunchException e = assertThrows(LaunchException.class, c::start);
 
-        assertTrue(e.getMessage().startsWith("Failed to enter the root filesystem '" + rootfs + "': pivot_root .: E"),
-                e.getMessage());
+        // the first step to need the rootfs's mount fails: a read-only /proc knob or pivot_root itself
+        assertTrue(e.getMessage().startsWith("Failed to enter the root filesystem '" + rootfs + "': "), e.getMessage());
+        assertTrue(e.getMessage().matches(".*: E[A-Z]+ \\(.*\\)$"), e.getMessage());
         assertEquals(1 << 8, c.exit().get(30, TimeUnit.SECONDS), "the chain got EOF instead of a go");
         assertFalse(Files.exists(sandbox.resolve("ran")));
     }

@@ -155,26 +155,8 @@ public class LaunchBench {
                         .addVolumes(Volume.newBuilder().setHostPath(rw.toString()).setContainerPath(rwTarget.toString())
                                 .setMode(Volume.Mode.RW)))
                 .build();
-        long cpu0 = OS.getProcessCpuTime();
-        long t0 = System.nanoTime();
-        ContainerLaunchInfo.Builder merged = ContainerLaunchInfo.newBuilder();
-        for (Isolator isolator : isolators) {
-            isolator.prepare(id, config).ifPresent(merged::mergeFrom);
-        }
-        List<Integer> clone = List.copyOf(new TreeSet<>(merged.getCloneNamespacesList()));
-        merged.clearCloneNamespaces().addAllCloneNamespaces(clone);
-        LaunchSpec spec = new LaunchSpec(id, sandbox, merged.build(), List.of("/bin/true"),
-                Map.of("PATH", "/usr/bin:/bin"), sandbox, null, sandbox.resolve("stdout"), sandbox.resolve("stderr"),
+        return timed(id, config, isolators, sandbox, Map.of("PATH", "/usr/bin:/bin"), sandbox,
                 statusFile ? sandbox.resolve("status") : null);
-        LinuxContainer c = (LinuxContainer) launcher.launch(spec);
-        c.start();
-        int status = c.exit().get(30, TimeUnit.SECONDS);
-        long wall = System.nanoTime() - t0;
-        long agentCpu = (OS.getProcessCpuTime() - cpu0) / 1000;
-        if (status != 0) {
-            throw new IllegalStateException("corral launch failed: " + status + ": " + Files.readString(spec.stderr()));
-        }
-        return new long[] {wall, agentCpu + c.cpuMicros()};
     }
 
     /** The same busybox root filesystem as crun's bundle, entered with pivot_root (filesystem/linux). */
@@ -183,23 +165,33 @@ public class LaunchBench {
         ContainerID id = ContainerID.newBuilder().setValue("bench-r" + round).build();
         ContainerConfig config = ContainerConfig.newBuilder().setDirectory(sandbox.toString()).setRootfs(rootfs.toString())
                 .setCommandInfo(CommandInfo.newBuilder().setValue("/bin/true")).build();
+        return timed(id, config, rootfsIsolators, sandbox, Map.of("PATH", "/bin"), Path.of("/"), null);
+    }
+
+    /** Prepare, launch, start and wait for one container: {wall nanos, CPU micros of agent and container}. */
+    static long[] timed(ContainerID id, ContainerConfig config, List<Isolator> with, Path sandbox, Map<String, String> env,
+            Path workingDirectory, Path statusFile) throws Exception {
         long cpu0 = OS.getProcessCpuTime();
         long t0 = System.nanoTime();
         ContainerLaunchInfo.Builder merged = ContainerLaunchInfo.newBuilder();
-        for (Isolator isolator : rootfsIsolators) {
+        for (Isolator isolator : with) {
             isolator.prepare(id, config).ifPresent(merged::mergeFrom);
         }
         List<Integer> clone = List.copyOf(new TreeSet<>(merged.getCloneNamespacesList()));
-        merged.clearCloneNamespaces().addAllCloneNamespaces(clone).setRootfs(rootfs.toString());
-        LaunchSpec spec = new LaunchSpec(id, sandbox, merged.build(), List.of("/bin/true"), Map.of("PATH", "/bin"),
-                Path.of("/"), null, sandbox.resolve("stdout"), sandbox.resolve("stderr"), null);
+        merged.clearCloneNamespaces().addAllCloneNamespaces(clone);
+        if (config.hasRootfs()) {
+            merged.setRootfs(config.getRootfs());
+        }
+        LaunchSpec spec = new LaunchSpec(id, sandbox, merged.build(), List.of("/bin/true"), env, workingDirectory, null,
+                sandbox.resolve("stdout"), sandbox.resolve("stderr"), statusFile);
         LinuxContainer c = (LinuxContainer) launcher.launch(spec);
         c.start();
         int status = c.exit().get(30, TimeUnit.SECONDS);
         long wall = System.nanoTime() - t0;
         long agentCpu = (OS.getProcessCpuTime() - cpu0) / 1000;
         if (status != 0) {
-            throw new IllegalStateException("corral rootfs launch failed: " + status + ": " + Files.readString(spec.stderr()));
+            throw new IllegalStateException("corral launch " + id.getValue() + " failed: " + status + ": "
+                    + Files.readString(spec.stderr()));
         }
         return new long[] {wall, agentCpu + c.cpuMicros()};
     }

@@ -9,8 +9,12 @@ import corral.isolator.docker.testimages.TarBuilder;
 import corral.isolator.docker.testimages.TestImages;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -98,6 +102,42 @@ class MaliciousLayerTest {
         StoredImage kept = new DockerStore(tmp.resolve("kept"), registry, SetuidPolicy.KEEP, root)
                 .get(ImageReference.parse("suid:1"));
         assertEquals(04755, DockerStoreTest.mode(kept.layers().get(0).rootfs().resolve("su")));
+    }
+
+    @Test
+    void aDirectoryReplacedByAnAbsoluteSymlinkGetsNoAttributesThroughIt() throws Exception {
+        Path victim = Files.createDirectory(outside.resolve("b"));
+        Files.setAttribute(victim, "unix:mode", 0700);
+        Map<Path, List<Object>> before = attributes(outside);
+        Thread.sleep(20); // ctime moves with the kernel's coarse clock
+        // a directory entry's mode, owner and time are applied once the layer is complete: by then
+        // 'x' is a symlink to the host directory, and 'x/b' would be the host's 'b'
+        TestImages.Image image = new TestImages.Image().layer(new TarBuilder()
+                .directory("x/", 0755)
+                .entry("x/b/", '5', 0777, 4242, 4242, "", new byte[0])
+                .symlink("x", outside.toString())
+                .build(), false).cmd("/x");
+        image.writeDockerSave(registry.resolve("swap.tar"), "swap:1");
+
+        StoredImage stored = new DockerStore(storeDir, registry, SetuidPolicy.KEEP, root).get(ImageReference.parse("swap:1"));
+
+        assertEquals(outside, Files.readSymbolicLink(stored.layers().get(0).rootfs().resolve("x")));
+        assertEquals(before, attributes(outside), "nothing outside the store changed mode, owner or time");
+    }
+
+    /** Mode, owner, mtime and ctime of a tree, without following links: chmod, chown, utimes and setxattr all move ctime. */
+    static Map<Path, List<Object>> attributes(Path tree) throws IOException {
+        Map<Path, List<Object>> out = new TreeMap<>();
+        try (Stream<Path> all = Files.walk(tree)) {
+            for (Path p : all.toList()) {
+                List<Object> values = new ArrayList<>();
+                for (String a : List.of("unix:mode", "unix:uid", "unix:gid", "unix:lastModifiedTime", "unix:ctime")) {
+                    values.add(Files.getAttribute(p, a, LinkOption.NOFOLLOW_LINKS));
+                }
+                out.put(p, values);
+            }
+        }
+        return out;
     }
 
     private void refused(TarBuilder layer, String reason) throws IOException {

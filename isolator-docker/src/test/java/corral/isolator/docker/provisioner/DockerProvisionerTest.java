@@ -223,6 +223,50 @@ class DockerProvisionerTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"overlay", "copy"})
+    void whiteoutsUnderADirectoryTheLayerLaterReplacedByASymlinkTouchNothingOutside(String backend) throws Exception {
+        DockerProvisioner provisioner = provisioner(backend);
+        Path outside = Files.createDirectories(tmp.resolve("outside"));
+        Files.writeString(outside.resolve("secret"), "host secret\n");
+        Files.createDirectory(outside.resolve("o"));
+        Map<Path, List<Object>> before = attributes(outside);
+        Thread.sleep(20); // ctime moves with the kernel's coarse clock
+        // the whiteouts are recorded under real directories 'a' and 'o', which later members of the
+        // same layer replace by symlinks to host directories: writing the overlay's whiteouts
+        // (mknod a/x, setxattr on o) must not follow them
+        corral.isolator.docker.testimages.TestImages.Image image = new corral.isolator.docker.testimages.TestImages.Image()
+                .layer(new corral.isolator.docker.testimages.TarBuilder().directory("a/", 0755).file("a/x", "lower\n")
+                        .directory("o/", 0755).file("o/y", "lower\n").build(), false)
+                .layer(new corral.isolator.docker.testimages.TarBuilder().file("a/.wh.x", "").symlink("a", outside.toString())
+                        .file("o/.wh..wh..opq", "").symlink("o", outside.resolve("o").toString()).build(), false);
+        image.cmd("/x").writeDockerSave(registry.resolve("swap.tar"), "swap:1");
+        ContainerID c = id("swap");
+
+        ProvisionedImage provisioned = provisioner.provision(c, Image.newBuilder().setType(Image.Type.DOCKER)
+                .setDocker(Image.Docker.newBuilder().setName("swap:1")).build());
+
+        assertEquals(outside, Files.readSymbolicLink(provisioned.rootfs().resolve("a")), "the top layer's symlink wins");
+        assertEquals(List.of("o", "secret"), names(outside), "no whiteout was made outside the store");
+        assertEquals(before, attributes(outside), "nothing outside the store changed (mode, owner, times, xattrs)");
+        provisioner.destroy(c);
+    }
+
+    /** Mode, owner, mtime and ctime of a tree, without following links: mknod, chmod, setxattr all move a ctime. */
+    static Map<Path, List<Object>> attributes(Path tree) throws IOException {
+        Map<Path, List<Object>> out = new java.util.TreeMap<>();
+        try (Stream<Path> all = Files.walk(tree)) {
+            for (Path p : all.toList()) {
+                List<Object> values = new java.util.ArrayList<>();
+                for (String a : List.of("unix:mode", "unix:uid", "unix:gid", "unix:lastModifiedTime", "unix:ctime")) {
+                    values.add(Files.getAttribute(p, a, LinkOption.NOFOLLOW_LINKS));
+                }
+                out.put(p, values);
+            }
+        }
+        return out;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"overlay", "copy"})
     void aMissingImageLeavesNoContainerDirectory(String backend) {
         DockerProvisioner provisioner = provisioner(backend);
         Image missing = Image.newBuilder().setType(Image.Type.DOCKER)

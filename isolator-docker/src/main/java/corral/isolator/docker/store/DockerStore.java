@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -42,6 +43,7 @@ public final class DockerStore {
     private final SetuidPolicy setuid;
     private final boolean chown;
     private final ConcurrentHashMap<String, Object> layerLocks = new ConcurrentHashMap<>();
+    private final AtomicLong extracted = new AtomicLong();
 
     /**
      * @param storeDir {@code --docker_store_dir}; created when missing
@@ -63,6 +65,14 @@ public final class DockerStore {
     /** @return {@code <docker_store_dir>/layers} */
     public Path layersDirectory() {
         return storeDir.resolve("layers");
+    }
+
+    /**
+     * @return how many layers this store has extracted from archives since it was created (a layer
+     *     found in the store already is not extracted, and not counted)
+     */
+    public long extractedLayers() {
+        return extracted.get();
     }
 
     /**
@@ -157,6 +167,7 @@ public final class DockerStore {
                 throw new IOException("the archive has no member '" + member.member() + "' for " + what);
             }
             LOG.log(Level.INFO, "Extracting " + what + ": " + megabytes(size) + " from '" + archive.path() + "'");
+            extracted.incrementAndGet();
             long started = System.nanoTime();
             Path staging = storeDir.resolve("staging").resolve(hex + "." + UUID.randomUUID());
             try {

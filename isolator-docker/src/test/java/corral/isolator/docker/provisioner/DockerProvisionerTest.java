@@ -170,8 +170,9 @@ class DockerProvisionerTest {
             provisioner.destroy(c);
         }
 
+        assertEquals(3, provisioner.store().extractedLayers(), "each layer extracted by the first container only");
         for (Map.Entry<Path, Object> e : inodes.entrySet()) {
-            assertEquals(e.getValue(), Files.getAttribute(e.getKey().resolve("rootfs"), "unix:ino"), "never re-extracted");
+            assertEquals(e.getValue(), Files.getAttribute(e.getKey().resolve("rootfs"), "unix:ino"), "never replaced");
         }
         try (Stream<Path> left = Files.list(provisioner.directory(id("x")).getParent())) {
             assertEquals(List.of(), left.toList());

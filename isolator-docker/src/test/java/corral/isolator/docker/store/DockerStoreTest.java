@@ -13,7 +13,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -85,10 +91,95 @@ class DockerStoreTest {
         StoredImage second = store.get(ImageReference.parse("other:2"));
 
         assertEquals(first.layers(), second.layers());
+        assertEquals(1, store.extractedLayers(), "extracted for the first image only");
         assertEquals(inode, Files.getAttribute(layer.resolve("rootfs/hello"), "unix:ino"));
         assertEquals("left alone", Files.readString(layer.resolve("sentinel")));
         try (Stream<Path> layers = Files.list(storeDir.resolve("layers"))) {
             assertEquals(1, layers.count());
+        }
+
+        // a restarted agent: a new store over the same directory finds the layer
+        DockerStore restarted = new DockerStore(storeDir, registry, SetuidPolicy.KEEP, root);
+        assertEquals(first.layers(), restarted.get(ImageReference.parse("small:1")).layers());
+        assertEquals(0, restarted.extractedLayers());
+    }
+
+    @Test
+    void concurrentLaunchesOfOneImageExtractEachLayerOnce() throws Exception {
+        TestImages.Image image = threeLayers();
+        image.writeDockerSave(registry.resolve("three.tar"), "three:1");
+        int threads = 8;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<StoredImage>> gets = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                gets.add(pool.submit(() -> {
+                    start.await();
+                    return store.get(ImageReference.parse("three:1"));
+                }));
+            }
+            start.countDown();
+            for (Future<StoredImage> get : gets) {
+                assertEquals(image.diffIds(), get.get(60, TimeUnit.SECONDS).layers().stream().map(StoredLayer::digest)
+                        .toList());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(3, store.extractedLayers(), "each layer extracted by one launch, the others wait for it");
+        assertLayersComplete(image);
+    }
+
+    @Test
+    void twoAgentsSharingAStoreGetTheSameImageAtOnce() throws Exception {
+        TestImages.Image image = threeLayers();
+        image.writeDockerSave(registry.resolve("three.tar"), "three:1");
+        DockerStore other = new DockerStore(storeDir, registry, SetuidPolicy.KEEP, root);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<StoredImage>> gets = new ArrayList<>();
+            for (DockerStore s : List.of(store, other)) {
+                gets.add(pool.submit(() -> {
+                    start.await();
+                    return s.get(ImageReference.parse("three:1"));
+                }));
+            }
+            start.countDown();
+            assertEquals(gets.get(0).get(60, TimeUnit.SECONDS).layers(), gets.get(1).get(60, TimeUnit.SECONDS).layers());
+        } finally {
+            pool.shutdownNow();
+        }
+        // each agent may have extracted a layer in its own staging directory; one copy is kept
+        assertLayersComplete(image);
+        assertEmpty(storeDir.resolve("staging"));
+    }
+
+    /** Three layers of 200 files each: long enough to extract that concurrent launches overlap. */
+    static TestImages.Image threeLayers() {
+        TestImages.Image image = new TestImages.Image();
+        for (int l = 0; l < 3; l++) {
+            TarBuilder tar = new TarBuilder().directory("l" + l + "/", 0755);
+            for (int f = 0; f < 200; f++) {
+                tar.file("l" + l + "/f" + f, "layer " + l + " file " + f + "\n");
+            }
+            image.layer(tar.build(), l == 2);
+        }
+        return image.cmd("/x");
+    }
+
+    private void assertLayersComplete(TestImages.Image image) throws IOException {
+        try (Stream<Path> layers = Files.list(storeDir.resolve("layers"))) {
+            assertEquals(image.diffIds().stream().map(d -> storeDir.resolve("layers").resolve(d.substring(7))).sorted()
+                    .toList(), layers.sorted().toList());
+        }
+        for (int l = 0; l < 3; l++) {
+            Path files = storeDir.resolve("layers").resolve(image.diffIds().get(l).substring(7)).resolve("rootfs/l" + l);
+            try (Stream<Path> s = Files.list(files)) {
+                assertEquals(200, s.count());
+            }
+            assertEquals("layer " + l + " file 199\n", Files.readString(files.resolve("f199")));
         }
     }
 

@@ -5,6 +5,7 @@ import com.google.protobuf.Value;
 import com.google.protobuf.util.JsonFormat;
 import corral.isolator.spi.docker.ImageManifest;
 import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -22,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.GZIPInputStream;
 
@@ -36,6 +38,8 @@ import java.util.zip.GZIPInputStream;
 public final class DockerStore {
 
     static final String WHITEOUTS = "whiteouts";
+    /** Layers at least this large (in the archive) report their extraction every tenth. */
+    static final long LARGE_LAYER = 16L << 20;
     private static final System.Logger LOG = System.getLogger(DockerStore.class.getName());
 
     private final Path storeDir;
@@ -44,6 +48,8 @@ public final class DockerStore {
     private final boolean chown;
     private final ConcurrentHashMap<String, Object> layerLocks = new ConcurrentHashMap<>();
     private final AtomicLong extracted = new AtomicLong();
+    private final long largeLayer;
+    private final Consumer<String> progress;
 
     /**
      * @param storeDir {@code --docker_store_dir}; created when missing
@@ -53,6 +59,17 @@ public final class DockerStore {
      * @throws IOException when the store directory cannot be created
      */
     public DockerStore(Path storeDir, Path registry, SetuidPolicy setuid, boolean chown) throws IOException {
+        this(storeDir, registry, setuid, chown, LARGE_LAYER, DockerStore::progress);
+    }
+
+    /**
+     * @param largeLayer from which size an archive member reports its progress every tenth
+     * @param progress where progress lines go (the agent's log, INFO, which {@code bin/agent} shows on stderr)
+     */
+    DockerStore(Path storeDir, Path registry, SetuidPolicy setuid, boolean chown, long largeLayer,
+            Consumer<String> progress) throws IOException {
+        this.largeLayer = largeLayer;
+        this.progress = progress;
         this.storeDir = storeDir.toAbsolutePath().normalize();
         this.registry = registry.toAbsolutePath().normalize();
         this.setuid = setuid;
@@ -166,7 +183,7 @@ public final class DockerStore {
             if (size < 0) {
                 throw new IOException("the archive has no member '" + member.member() + "' for " + what);
             }
-            LOG.log(Level.INFO, "Extracting " + what + ": " + megabytes(size) + " from '" + archive.path() + "'");
+            progress.accept("Extracting " + what + ": " + megabytes(size) + " from '" + archive.path() + "'");
             extracted.incrementAndGet();
             long started = System.nanoTime();
             Path staging = storeDir.resolve("staging").resolve(hex + "." + UUID.randomUUID());
@@ -178,7 +195,9 @@ public final class DockerStore {
                 LayerExtractor extractor = new LayerExtractor(rootfs, what, setuid, chown);
                 MessageDigest blob = Digests.sha256();
                 MessageDigest diff = Digests.sha256();
-                try (InputStream raw = new ReadingDigestStream(archive.open(member.member()), blob);
+                CountingStream counted = new CountingStream(archive.open(member.member()));
+                Runnable afterEntry = size < largeLayer ? () -> { } : tenths(what, size, counted);
+                try (InputStream raw = new ReadingDigestStream(counted, blob);
                         BufferedInputStream buffered = new BufferedInputStream(raw, 1 << 16)) {
                     buffered.mark(4);
                     byte[] magic = buffered.readNBytes(4);
@@ -193,7 +212,7 @@ public final class DockerStore {
                         uncompressed = buffered;
                     }
                     DigestInputStream digesting = new ReadingDigestStream(uncompressed, diff);
-                    extractor.extract(digesting);
+                    extractor.extract(digesting, afterEntry);
                     digesting.transferTo(OutputStream.nullOutputStream());
                     buffered.transferTo(OutputStream.nullOutputStream());
                 }
@@ -212,13 +231,31 @@ public final class DockerStore {
                 if (!publish(staging, directory)) {
                     LOG.log(Level.DEBUG, "Layer " + diffId + " appeared in the store meanwhile");
                 }
-                LOG.log(Level.INFO, "Extracted " + what + ": " + extractor.entries() + " entries, "
+                progress.accept("Extracted " + what + ": " + extractor.entries() + " entries, "
                         + megabytes(extractor.bytes()) + " in " + (System.nanoTime() - started) / 1_000_000 + " ms");
                 return new StoredLayer(diffId, directory);
             } finally {
                 FileTrees.delete(staging);
             }
         }
+    }
+
+    /** The agent's progress lines: its log, which {@code bin/agent} prints on stderr. */
+    private static void progress(String line) {
+        LOG.log(Level.INFO, line);
+    }
+
+    /** @return a report of each tenth of the archive member read, so that a large layer is seen to move */
+    private Runnable tenths(String what, long size, CountingStream counted) {
+        int[] reported = {0};
+        return () -> {
+            int tenth = (int) Math.min(10, counted.count * 10 / size);
+            if (tenth > reported[0] && tenth < 10) {
+                reported[0] = tenth;
+                progress.accept("Extracting " + what + ": " + tenth * 10 + "% (" + megabytes(counted.count) + " of "
+                        + megabytes(size) + ")");
+            }
+        };
     }
 
     /**
@@ -289,6 +326,40 @@ public final class DockerStore {
     /** @return where archives are looked up */
     public Path registry() {
         return registry;
+    }
+
+    /** Counts the bytes read from an archive member. */
+    private static final class CountingStream extends FilterInputStream {
+        long count;
+
+        CountingStream(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = in.read();
+            if (b >= 0) {
+                count++;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = in.read(b, off, len);
+            if (n > 0) {
+                count += n;
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            long skipped = in.skip(n);
+            count += Math.max(0, skipped);
+            return skipped;
+        }
     }
 
     /** A digesting stream whose {@code skip} reads, so that skipped bytes are digested too. */

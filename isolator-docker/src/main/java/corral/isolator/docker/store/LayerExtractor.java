@@ -35,7 +35,6 @@ final class LayerExtractor {
     private static final System.Logger LOG = System.getLogger(LayerExtractor.class.getName());
     private static final String WHITEOUT_PREFIX = ".wh.";
     private static final String OPAQUE = ".wh..wh..opq";
-    private static final long PROGRESS_STEP = 256L << 20;
 
     private final Path root;
     private final String what;
@@ -64,19 +63,16 @@ final class LayerExtractor {
 
     /**
      * @param layer the uncompressed layer tar stream
+     * @param afterEntry called after each member, for progress reports
      * @throws UnsafeLayerException for a member the rules refuse
      * @throws IOException when the archive is malformed or the disk fails
      */
-    void extract(InputStream layer) throws IOException {
+    void extract(InputStream layer, Runnable afterEntry) throws IOException {
         TarReader reader = new TarReader(layer);
-        long nextProgress = PROGRESS_STEP;
         for (TarEntry entry = reader.next(); entry != null; entry = reader.next()) {
             entries++;
             extract(entry, reader);
-            if (bytes >= nextProgress) {
-                LOG.log(Level.INFO, "Extracting " + what + ": " + (bytes >> 20) + " MB so far");
-                nextProgress += PROGRESS_STEP;
-            }
+            afterEntry.run();
         }
         // deepest first, so that a read-only directory does not stop its children from being set
         for (int i = directories.size() - 1; i >= 0; i--) {

@@ -156,6 +156,44 @@ class DockerStoreTest {
         assertEmpty(storeDir.resolve("staging"));
     }
 
+    @Test
+    void aLargeLayerReportsItsProgressEveryTenthASmallOneOnlyItsStartAndEnd() throws IOException {
+        TarBuilder big = new TarBuilder();
+        java.util.Random random = new java.util.Random(7);
+        for (int f = 0; f < 100; f++) {
+            byte[] content = new byte[10_000];
+            random.nextBytes(content);
+            big.file("f" + f, 0644, content);
+        }
+        TestImages.Image image = new TestImages.Image().layer(big.build(), false).cmd("/f0");
+        image.writeDockerSave(registry.resolve("big.tar"), "big:1");
+        String layer = "layer 1/1 (" + image.diffIds().get(0) + ") of image 'big:1'";
+        List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
+
+        // "large" from 1 byte here; the agent's store reports from DockerStore.LARGE_LAYER (16 MB)
+        new DockerStore(storeDir, registry, SetuidPolicy.KEEP, root, 1, lines::add).get(ImageReference.parse("big:1"));
+
+        assertEquals("Extracting " + layer + ": 1.0 MB from '" + registry.resolve("big.tar") + "'", lines.get(0));
+        assertTrue(lines.get(lines.size() - 1).matches("Extracted " + java.util.regex.Pattern.quote(layer)
+                + ": 100 entries, 1\\.0 MB in \\d+ ms"), lines.toString());
+        List<Integer> percents = new ArrayList<>();
+        for (String line : lines.subList(1, lines.size() - 1)) {
+            var m = java.util.regex.Pattern.compile(java.util.regex.Pattern.quote("Extracting " + layer + ": ")
+                    + "(\\d+)% \\((\\d+\\.\\d) MB of 1\\.0 MB\\)").matcher(line);
+            assertTrue(m.matches(), line);
+            percents.add(Integer.valueOf(m.group(1)));
+        }
+        assertTrue(percents.size() >= 5, "reported every tenth or so: " + lines);
+        assertEquals(percents.stream().sorted().distinct().toList(), percents, "moving forward: " + lines);
+        assertTrue(percents.stream().allMatch(p -> p % 10 == 0 && p >= 10 && p <= 90), lines.toString());
+
+        lines.clear();
+        smallImage().writeDockerSave(registry.resolve("small.tar"), "small:1");
+        new DockerStore(storeDir, registry, SetuidPolicy.KEEP, root, DockerStore.LARGE_LAYER, lines::add)
+                .get(ImageReference.parse("small:1"));
+        assertEquals(2, lines.size(), lines.toString());
+    }
+
     /** Three layers of 200 files each: long enough to extract that concurrent launches overlap. */
     static TestImages.Image threeLayers() {
         TestImages.Image image = new TestImages.Image();

@@ -302,6 +302,89 @@ class DockerStoreTest {
     }
 
     @Test
+    void aConfigurationThatDoesNotMatchItsNameIsRejected() throws IOException {
+        TestImages.Image image = smallImage();
+        String config = image.configJson();
+        String claimed = TestImages.digest(config.getBytes(java.nio.charset.StandardCharsets.UTF_8)).substring(7);
+        String tampered = config.replace("\"/hello\"", "\"/evil\"");
+        Files.write(registry.resolve("cfg.tar"), new TarBuilder()
+                .file("l1/layer.tar", 0644, new TarBuilder().file("hello", "hi\n").build())
+                .file(claimed + ".json", tampered)
+                .file("manifest.json", "[{\"Config\":\"" + claimed + ".json\",\"RepoTags\":[\"cfg:1\"],"
+                        + "\"Layers\":[\"l1/layer.tar\"]}]")
+                .build());
+
+        ImageException e = assertThrows(ImageException.class, () -> store.get(ImageReference.parse("cfg:1")));
+
+        assertEquals("Docker image 'cfg:1' in '" + registry.resolve("cfg.tar") + "': its configuration does not match"
+                + " its digest: expected sha256:" + claimed + ", got "
+                + TestImages.digest(tampered.getBytes(java.nio.charset.StandardCharsets.UTF_8)), e.getMessage());
+        assertEmpty(storeDir.resolve("layers"));
+    }
+
+    @Test
+    void anOciBlobThatDoesNotMatchItsDescriptorIsRejectedEvenWhenItsContentMatchesTheDiffId() throws IOException {
+        byte[] tar = new TarBuilder().file("hello", "hi\n").build();
+        TestImages.Image image = new TestImages.Image().layer(tar, false).cmd("/hello");
+        byte[] config = image.configJson().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        // the layer's bytes are the right tar (its diff id holds), but not the blob its manifest names
+        String named = TestImages.digest("another blob".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        writeOci("blob.tar", config, tar, named, false);
+
+        ImageException e = assertThrows(ImageException.class, () -> store.get(ImageReference.parse("blob:1")));
+
+        assertEquals("Failed to get docker image 'blob:1': layer 1/1 (" + image.diffIds().get(0) + ") of image 'blob:1'"
+                + " (archive member 'blobs/sha256/" + named.substring(7) + "') does not match its digest: expected "
+                + named + ", got " + TestImages.digest(tar), e.getMessage());
+        assertEmpty(storeDir.resolve("layers"));
+        assertEmpty(storeDir.resolve("staging"));
+    }
+
+    @Test
+    void anOciManifestThatDoesNotMatchItsDigestIsRejected() throws IOException {
+        byte[] tar = new TarBuilder().file("hello", "hi\n").build();
+        byte[] config = new TestImages.Image().layer(tar, false).cmd("/hello").configJson()
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        String manifestDigest = writeOci("manifest.tar", config, tar, TestImages.digest(tar), true);
+
+        ImageException e = assertThrows(ImageException.class, () -> store.get(ImageReference.parse("manifest:1")));
+
+        assertTrue(e.getMessage().startsWith("Failed to get docker image 'manifest:1': The manifest " + manifestDigest
+                + " in image archive '" + registry.resolve("manifest.tar") + "' does not match its digest: expected "
+                + manifestDigest + ", got sha256:"), e.getMessage());
+        assertEmpty(storeDir.resolve("layers"));
+    }
+
+    /**
+     * An OCI layout of one layer, stored under {@code layerName}; with {@code tamperManifest} the
+     * manifest blob differs from the digest the index gives it.
+     *
+     * @return the manifest's digest as the index names it
+     */
+    private String writeOci(String file, byte[] config, byte[] layer, String layerName, boolean tamperManifest)
+            throws IOException {
+        String configDigest = TestImages.digest(config);
+        String manifest = "{\"schemaVersion\":2,\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\","
+                + "\"digest\":\"" + configDigest + "\",\"size\":" + config.length + "},\"layers\":[{\"mediaType\":"
+                + "\"application/vnd.oci.image.layer.v1.tar\",\"digest\":\"" + layerName + "\",\"size\":"
+                + layer.length + "}]}";
+        byte[] manifestBytes = manifest.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        String manifestDigest = TestImages.digest(manifestBytes);
+        byte[] stored = tamperManifest ? manifest.replace("\"schemaVersion\":2", "\"schemaVersion\": 2")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8) : manifestBytes;
+        Files.write(registry.resolve(file), new TarBuilder()
+                .file("oci-layout", "{\"imageLayoutVersion\":\"1.0.0\"}")
+                .file("blobs/sha256/" + configDigest.substring(7), 0644, config)
+                .file("blobs/sha256/" + layerName.substring(7), 0644, layer)
+                .file("blobs/sha256/" + manifestDigest.substring(7), 0644, stored)
+                .file("index.json", "{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":"
+                        + "\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"" + manifestDigest + "\",\"size\":"
+                        + manifestBytes.length + ",\"annotations\":{\"org.opencontainers.image.ref.name\":\"1\"}}]}")
+                .build());
+        return manifestDigest;
+    }
+
+    @Test
     void readsGnuLongNamesAndPaxHeaders() throws IOException {
         String longName = "x/".repeat(70) + "file";
         String longLink = "../".repeat(0) + "y".repeat(150);

@@ -125,6 +125,26 @@ class MaliciousLayerTest {
         assertEquals(before, attributes(outside), "nothing outside the store changed mode, owner or time");
     }
 
+    @Test
+    void anArchiveWhoseManifestNamesPathsOutsideItReadsNothingThere() throws IOException {
+        // archive members are looked up in the archive's own index, never on the file system
+        String config = new TestImages.Image().layer(new TarBuilder().file("x", "x").build(), false).cmd("/x").configJson();
+        String configHex = TestImages.digest(config.getBytes(java.nio.charset.StandardCharsets.UTF_8)).substring(7);
+        String secret = "../../outside/secret";
+        Files.write(registry.resolve("escape.tar"), new TarBuilder()
+                .file(configHex + ".json", config)
+                .file("manifest.json", "[{\"Config\":\"" + configHex + ".json\",\"RepoTags\":[\"escape:1\"],"
+                        + "\"Layers\":[\"" + secret + "\"]}]")
+                .build());
+        DockerStore store = new DockerStore(storeDir, registry, SetuidPolicy.KEEP, root);
+
+        ImageException e = assertThrows(ImageException.class, () -> store.get(ImageReference.parse("escape:1")));
+
+        assertTrue(e.getMessage().startsWith("Failed to get docker image 'escape:1': the archive has no member '" + secret
+                + "' for layer 1/1"), e.getMessage());
+        assertTrue(list(storeDir.resolve("layers")).isEmpty());
+    }
+
     /** Mode, owner, mtime and ctime of a tree, without following links: chmod, chown, utimes and setxattr all move ctime. */
     static Map<Path, List<Object>> attributes(Path tree) throws IOException {
         Map<Path, List<Object>> out = new TreeMap<>();

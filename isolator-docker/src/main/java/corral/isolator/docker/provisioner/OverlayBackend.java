@@ -38,11 +38,16 @@ final class OverlayBackend implements Backend {
 
     @Override
     public List<Path> assemble(List<StoredLayer> layers, Path container) throws IOException {
+        // topmost first; a layer the image has twice (same diff id, one store directory) only at
+        // its topmost place: overlayfs refuses a lower directory given twice (ELOOP), and a
+        // layer applied again on top subsumes what its earlier occurrence did
         List<Path> lower = new ArrayList<>();
         for (int i = layers.size() - 1; i >= 0; i--) {
             StoredLayer layer = layers.get(i);
-            convertWhiteouts(layer);
-            lower.add(layer.rootfs());
+            if (!lower.contains(layer.rootfs())) {
+                convertWhiteouts(layer);
+                lower.add(layer.rootfs());
+            }
         }
         Path upper = container.resolve("upper");
         Path work = container.resolve("work");

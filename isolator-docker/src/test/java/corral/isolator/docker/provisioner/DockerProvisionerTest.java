@@ -207,6 +207,29 @@ class DockerProvisionerTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"overlay", "copy"})
+    void anImageWithTheSameLayerTwiceHolds(String backend) throws Exception {
+        DockerProvisioner provisioner = provisioner(backend);
+        // identical layers have one diff id, so one store directory: overlayfs refuses a lower
+        // directory given twice (ELOOP), and the topmost occurrence alone gives the same tree
+        byte[] a = new corral.isolator.docker.testimages.TarBuilder().file("f", "a\n").file("only-a", "a\n").build();
+        byte[] b = new corral.isolator.docker.testimages.TarBuilder().file("f", "b\n").file("only-b", "b\n")
+                .file(".wh.only-a", "").build();
+        new corral.isolator.docker.testimages.TestImages.Image().layer(a, false).layer(b, false).layer(a, false)
+                .cmd("/f").writeDockerSave(registry.resolve("twice.tar"), "twice:1");
+        ContainerID c = id("twice");
+
+        ProvisionedImage provisioned = provisioner.provision(c, Image.newBuilder().setType(Image.Type.DOCKER)
+                .setDocker(Image.Docker.newBuilder().setName("twice:1")).build());
+
+        assertEquals("a\n", Files.readString(provisioned.rootfs().resolve("f")), "the top layer wins");
+        assertEquals("b\n", Files.readString(provisioned.rootfs().resolve("only-b")));
+        assertEquals("a\n", Files.readString(provisioned.rootfs().resolve("only-a")), "the top layer adds it again");
+        assertEquals(2, provisioner.store().extractedLayers());
+        provisioner.destroy(c);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"overlay", "copy"})
     void recoveryRemovesOrphansAndKeepsKnownContainers(String backend) throws Exception {
         DockerProvisioner provisioner = provisioner(backend);
         ProvisionedImage kept = provisioner.provision(id("kept"), busybox());

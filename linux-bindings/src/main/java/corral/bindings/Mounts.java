@@ -40,6 +40,8 @@ public final class Mounts {
     public static final long MOUNT_ATTR_NOEXEC = 0x8;
 
     private static final long SYS_MOUNT_SETATTR = 442; // the same on x86_64 and aarch64
+    private static final long SYS_PIVOT_ROOT =
+            "aarch64".equals(System.getProperty("os.arch")) ? 41 : 155; // x86_64 otherwise
     private static final int AT_FDCWD = -100;
     private static final int AT_RECURSIVE = 0x8000;
 
@@ -90,6 +92,34 @@ public final class Mounts {
     public static void umount2(String target, int flags) throws NativeException {
         if (LIBC.umount2(target, flags) < 0) {
             throw new NativeException("umount2", target, new Errno(Libraries.lastErrno(LIBC)));
+        }
+    }
+
+    /**
+     * Moves the calling thread's mount namespace root: {@code new_root} becomes {@code /} of every
+     * process in the namespace whose root was the old one, and the old root is mounted at
+     * {@code put_old} ({@code "."} for both stacks the old root on the new, see pivot_root(2)).
+     *
+     * @param newRoot a mount point, not shared
+     * @param putOld where the old root goes, at or below {@code newRoot}
+     * @throws NativeException naming the new root
+     */
+    public static void pivot_root(String newRoot, String putOld) throws NativeException {
+        if (LIBC.syscall(SYS_PIVOT_ROOT, newRoot, putOld) < 0) {
+            throw new NativeException("pivot_root", newRoot, new Errno(Libraries.lastErrno(LIBC)));
+        }
+    }
+
+    /**
+     * Changes the calling thread's working directory; only meaningful on a thread that has unshared
+     * {@code CLONE_FS} (otherwise it moves the whole JVM).
+     *
+     * @param path the directory
+     * @throws NativeException naming the path
+     */
+    public static void chdir(String path) throws NativeException {
+        if (LIBC.chdir(path) < 0) {
+            throw new NativeException("chdir", path, new Errno(Libraries.lastErrno(LIBC)));
         }
     }
 }

@@ -9,6 +9,9 @@ import corral.bindings.libc.Libraries;
  */
 public final class Namespaces {
 
+    /** {@code CLONE_FS}: unshared, the calling thread gets its own root and working directory. */
+    public static final int CLONE_FS = 0x200;
+
     private static final long SYS_GETTID_X86_64 = 186;
     private static final long SYS_GETTID_AARCH64 = 178;
 

@@ -109,6 +109,41 @@ public final class Spawn {
         }
     }
 
+    /**
+     * @param path the file
+     * @param flags {@code O_*} flags ({@code O_CLOEXEC} is always added)
+     * @return the fd
+     * @throws NativeException naming the path
+     */
+    public static int open(String path, int flags) throws NativeException {
+        int fd = Fds.libc().open(path, flags | O_CLOEXEC, 0);
+        if (fd < 0) {
+            throw new NativeException("open", path, new Errno(Fds.errno()));
+        }
+        return fd;
+    }
+
+    /**
+     * Reads what is there, retrying on EINTR; blocks until at least one byte or end of file.
+     *
+     * @param fd the fd
+     * @param buffer where the bytes go
+     * @return how many bytes were read, 0 at end of file
+     * @throws NativeException if the kernel refuses
+     */
+    public static int read(int fd, byte[] buffer) throws NativeException {
+        while (true) {
+            long n = Fds.libc().read(fd, buffer, buffer.length);
+            if (n >= 0) {
+                return (int) n;
+            }
+            int errno = Fds.errno();
+            if (errno != Errno.EINTR) {
+                throw new NativeException("read", "fd " + fd, new Errno(errno));
+            }
+        }
+    }
+
     private static NativeException failure(String call, String target) {
         return new NativeException(call, target, new Errno(Libraries.lastErrno(LIBC)));
     }

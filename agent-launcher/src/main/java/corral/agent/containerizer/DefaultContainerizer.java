@@ -9,6 +9,7 @@ import corral.agent.discovery.IsolatorPlan;
 import corral.agent.discovery.PlannedIsolator;
 import corral.agent.launcher.LaunchException;
 import corral.agent.launcher.LaunchSpec;
+import corral.agent.launcher.UserDatabase;
 import corral.agent.launcher.LaunchedContainer;
 import corral.agent.launcher.Launcher;
 import corral.isolator.spi.ImageProvisioner;
@@ -253,11 +254,11 @@ public final class DefaultContainerizer implements Containerizer {
                 .setContainerClass(ContainerClass.DEFAULT)
                 .setDirectory(c.sandbox.toString());
         request.containerInfo().or(settings::defaultContainerInfo).ifPresent(config::setContainerInfo);
+        provision(c, config);
         if (command.hasUser()) {
             config.setUser(command.getUser());
-            chownSandbox(c.sandbox, command.getUser());
+            chownSandbox(c.sandbox, command.getUser(), config.hasRootfs() ? Path.of(config.getRootfs()) : null);
         }
-        provision(c, config);
         c.config = config.build();
         checkpoint(cp -> cp.config(id, c.config));
 
@@ -301,7 +302,11 @@ public final class DefaultContainerizer implements Containerizer {
             early = c.pendingCause;
         }
         if (early == null) {
-            c.launched.start();
+            try {
+                c.launched.start();
+            } catch (LaunchException e) {
+                throw new LaunchFailure(e.getMessage());
+            }
             Map<String, Value.Scalar> limits = Map.of();
             for (PlannedIsolator planned : c.prepared) {
                 try {
@@ -413,9 +418,22 @@ public final class DefaultContainerizer implements Containerizer {
         }
     }
 
-    private static void chownSandbox(Path sandbox, String user) throws LaunchFailure {
+    /** Gives the sandbox to the task's user: the image's when there is a root filesystem, else the host's. */
+    private static void chownSandbox(Path sandbox, String user, Path rootfs) throws LaunchFailure {
         if (!"root".equals(System.getProperty("user.name"))) {
             return; // the launcher refuses to switch users without root, with a clear message
+        }
+        if (rootfs != null) {
+            try {
+                UserDatabase.User found = UserDatabase.image(rootfs).find(user);
+                Files.setAttribute(sandbox, "unix:uid", (int) found.uid());
+                Files.setAttribute(sandbox, "unix:gid", (int) found.gid());
+            } catch (LaunchException e) {
+                throw new LaunchFailure(e.getMessage());
+            } catch (IOException e) {
+                throw new LaunchFailure("Failed to chown the sandbox '" + sandbox + "' to user '" + user + "': " + e);
+            }
+            return;
         }
         try {
             Files.setOwner(sandbox, FileSystems.getDefault().getUserPrincipalLookupService().lookupPrincipalByName(user));

@@ -9,8 +9,13 @@ public interface LaunchedContainer {
     /** @return the host pid of the container's first process, known exactly */
     long pid();
 
-    /** Lets the held container exec the task's command; call once, after every isolate. */
-    void start();
+    /**
+     * Lets the held container exec the task's command; call once, after every isolate.
+     *
+     * @throws LaunchException if the container could not be started as asked (it then never runs
+     *     the command; destroy it)
+     */
+    void start() throws LaunchException;
 
     /** Kills the held container before its command ran (a failed isolate); waits until it is gone. */
     void abort();

@@ -2,12 +2,12 @@ package corral.agent.launcher.linux;
 
 import corral.agent.launcher.LaunchException;
 import corral.agent.launcher.LaunchSpec;
+import corral.agent.launcher.UserDatabase;
 import corral.isolator.spi.LinuxNamespaces;
 import corral.isolator.spi.MountFlags;
 import corral.isolator.spi.mesos.CapabilityInfo;
 import corral.isolator.spi.mesos.slave.ContainerLaunchInfo;
 import corral.isolator.spi.mesos.slave.ContainerMountInfo;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,9 +30,14 @@ import java.util.stream.Collectors;
  * @param argv its arguments, argv[0] included
  * @param environment its environment, {@code NAME=value}
  * @param rootfs how the task enters its root filesystem, or {@code null} when it has none
+ * @param mountsAfterProc with a pid namespace and a root filesystem, the mounts below its
+ *     {@code /proc}, made once {@code unshare --mount-proc} has mounted it (just before the pivot)
+ * @param maskedPaths paths inside the root filesystem to cover before the pivot (an empty
+ *     read-only tmpfs on a directory, {@code /dev/null} on anything else), when they exist
  */
 record ContainerProgram(int cloneFlags, List<ContainerMountInfo> mounts, String executable, List<String> argv,
-        List<String> environment, RootfsEntry rootfs) {
+        List<String> environment, RootfsEntry rootfs, List<ContainerMountInfo> mountsAfterProc,
+        List<String> maskedPaths) {
 
     static final String UNSHARE = "/usr/bin/unshare";
     static final String SETPRIV = "/usr/bin/setpriv";
@@ -56,12 +61,12 @@ record ContainerProgram(int cloneFlags, List<ContainerMountInfo> mounts, String 
 
     /**
      * @param spec the launch
-     * @param passwd the host's user database ({@code /etc/passwd} lines), read only when a user must be
+     * @param hostUsers the host's user database, read only when a user must be looked up on the host
      *     looked up
      * @return the program
      * @throws LaunchException naming the field and value at fault
      */
-    static ContainerProgram of(LaunchSpec spec, Supplier<List<String>> passwd) throws LaunchException {
+    static ContainerProgram of(LaunchSpec spec, Supplier<UserDatabase> hostUsers) throws LaunchException {
         ContainerLaunchInfo info = spec.launchInfo();
         if (spec.argv().isEmpty() || spec.argv().get(0).isEmpty()) {
             throw new LaunchException("Invalid command: 'argv' is empty; a container needs a command to run");
@@ -81,9 +86,14 @@ record ContainerProgram(int cloneFlags, List<ContainerMountInfo> mounts, String 
         if ((flags & LinuxNamespaces.CLONE_NEWPID) != 0) {
             flags |= LinuxNamespaces.CLONE_NEWNS; // the fresh /proc needs its own mount namespace
         }
-        List<String> setpriv = setpriv(info, spec.user(), passwd);
-        RootfsEntry rootfs = info.hasRootfs() ? RootfsEntry.of(spec, flags, setpriv) : null;
+        RootfsEntry rootfs = info.hasRootfs() ? RootfsEntry.of(spec, flags) : null;
+        // inside an image the user is the image's (as Mesos resolves it after entering the root)
+        String user = spec.user() == null || spec.user().isEmpty() || "root".equals(spec.user())
+                || "0".equals(spec.user()) ? null : spec.user();
+        UserDatabase users = user == null ? null : rootfs == null ? hostUsers.get() : UserDatabase.image(rootfs.rootfs());
+        List<String> setpriv = setpriv(info, user, users);
         List<ContainerMountInfo> mounts = new ArrayList<>();
+        List<ContainerMountInfo> mountsAfterProc = new ArrayList<>();
         for (ContainerMountInfo mount : info.getMountsList()) {
             if ((flags & LinuxNamespaces.CLONE_NEWNS) == 0) {
                 throw new LaunchException("Mounts are not supported if the mount namespace is not cloned");
@@ -93,7 +103,20 @@ record ContainerProgram(int cloneFlags, List<ContainerMountInfo> mounts, String 
                 continue; // made by unshare --mount-proc in the new pid namespace
             }
             checkMount(mount, rootfs);
-            mounts.add(mount);
+            boolean belowProc = rootfs != null && rootfs.procTarget() != null && (flags & LinuxNamespaces.CLONE_NEWPID) != 0
+                    && Path.of(mount.getTarget()).startsWith(rootfs.procTarget())
+                    && !Path.of(mount.getTarget()).equals(Path.of(rootfs.procTarget()));
+            (belowProc ? mountsAfterProc : mounts).add(mount);
+        }
+        for (String masked : info.getMaskedPathsList()) {
+            if (rootfs == null) {
+                throw new LaunchException("Invalid launch info: 'masked_paths' ('" + masked
+                        + "') need a 'rootfs' on the linux launcher");
+            }
+            if (!masked.startsWith("/") || hasDotComponent(masked)) {
+                throw new LaunchException("Invalid launch info: masked path '" + masked
+                        + "' must be an absolute path without '.' or '..' components");
+            }
         }
         checkFile("stdout", spec.stdout());
         checkFile("stderr", spec.stderr());
@@ -123,16 +146,17 @@ record ContainerProgram(int cloneFlags, List<ContainerMountInfo> mounts, String 
             executable = UNSHARE;
             String mountProc = rootfs != null && rootfs.procTarget() != null
                     ? "--mount-proc=" + rootfs.procTarget() : "--mount-proc";
-            argv.addAll(List.of(UNSHARE, mountProc, "--propagation", "unchanged", "--", SH, "-c", Supervisor.INIT,
+            argv.addAll(List.of(UNSHARE, mountProc, "--propagation", "unchanged", "--", SH, "-c",
+                    rootfs == null ? Supervisor.INIT : Supervisor.INIT_IN_ROOTFS,
                     "sh", spec.exitStatusFile() == null ? "" : spec.exitStatusFile().toString()));
             // a background job of a non-interactive shell ignores SIGINT and SIGQUIT: undo that
             argv.addAll(List.of(ENV, "--default-signal", "--"));
-            if (setpriv.isEmpty() && spec.argv().get(0).contains("=")) {
+            if (task.get(0).contains("=")) {
                 throw new LaunchException("Invalid command '" + spec.argv().get(0) + "': argv[0] must not contain '='");
             }
         } else {
             executable = SH;
-            argv.addAll(List.of(SH, "-c", Supervisor.HOLD, "sh"));
+            argv.addAll(List.of(SH, "-c", rootfs == null ? Supervisor.HOLD : Supervisor.HOLD_IN_ROOTFS, "sh"));
         }
         argv.addAll(task);
         List<String> environment = spec.environment().entrySet().stream()
@@ -140,7 +164,7 @@ record ContainerProgram(int cloneFlags, List<ContainerMountInfo> mounts, String 
                 .map(e -> e.getKey() + "=" + e.getValue())
                 .collect(Collectors.toList());
         return new ContainerProgram(flags, List.copyOf(mounts), executable, List.copyOf(argv), List.copyOf(environment),
-                rootfs);
+                rootfs, List.copyOf(mountsAfterProc), List.copyOf(info.getMaskedPathsList()));
     }
 
     static boolean isPidNamespaceProc(ContainerMountInfo mount) {
@@ -222,22 +246,27 @@ record ContainerProgram(int cloneFlags, List<ContainerMountInfo> mounts, String 
                 + spec.environment().getOrDefault("PATH", DEFAULT_PATH) + "'");
     }
 
-    /** The setpriv options for the user and capabilities asked for; empty when none are needed. */
-    static List<String> setpriv(ContainerLaunchInfo info, String user, Supplier<List<String>> passwd)
-            throws LaunchException {
+    /**
+     * The setpriv options for the user and capabilities asked for; empty when none are needed.
+     *
+     * @param user the user to run as, {@code null} for root
+     * @param users where to look it up
+     */
+    static List<String> setpriv(ContainerLaunchInfo info, String user, UserDatabase users) throws LaunchException {
         List<String> options = new ArrayList<>();
         boolean root = true;
-        if (user != null && !user.isEmpty() && !"root".equals(user) && !"0".equals(user)) {
-            String[] entry = lookup(user, passwd.get());
-            if (entry != null) {
-                options.addAll(List.of("--reuid=" + entry[2], "--regid=" + entry[3], "--init-groups"));
-                root = "0".equals(entry[2]);
-            } else if (user.matches("\\d+")) {
-                options.addAll(List.of("--reuid=" + user, "--regid=" + user, "--clear-groups"));
-                root = false;
+        if (user != null) {
+            UserDatabase.User found = users.find(user);
+            options.addAll(List.of("--reuid=" + found.uid(), "--regid=" + found.gid()));
+            List<Long> groups = users.groups(found);
+            if (found.listed() && users.isHost()) {
+                options.add("--init-groups");
+            } else if (groups.isEmpty()) {
+                options.add("--clear-groups");
             } else {
-                throw new LaunchException("Invalid user '" + user + "': no such user on this host");
+                options.add("--groups=" + groups.stream().map(String::valueOf).collect(Collectors.joining(",")));
             }
+            root = found.uid() == 0;
         }
         Set<String> effective = info.hasEffectiveCapabilities() ? names(info.getEffectiveCapabilities()) : null;
         Set<String> bounding = info.hasBoundingCapabilities() ? names(info.getBoundingCapabilities()) : effective;
@@ -259,16 +288,6 @@ record ContainerProgram(int cloneFlags, List<ContainerMountInfo> mounts, String 
         return options;
     }
 
-    private static String[] lookup(String user, List<String> passwd) {
-        for (String line : passwd) {
-            String[] fields = line.split(":", -1);
-            if (fields.length >= 4 && (fields[0].equals(user) || fields[2].equals(user) && user.matches("\\d+"))) {
-                return fields;
-            }
-        }
-        return null;
-    }
-
     private static Set<String> names(CapabilityInfo capabilities) throws LaunchException {
         Set<String> names = new TreeSet<>();
         for (CapabilityInfo.Capability capability : capabilities.getCapabilitiesList()) {
@@ -286,14 +305,5 @@ record ContainerProgram(int cloneFlags, List<ContainerMountInfo> mounts, String 
             list.append(",+").append(name);
         }
         return list.toString();
-    }
-
-    /** @return the host's {@code /etc/passwd}, or nothing if it cannot be read */
-    static List<String> passwd() {
-        try {
-            return Files.readAllLines(Path.of("/etc/passwd"));
-        } catch (IOException e) {
-            return List.of();
-        }
     }
 }

@@ -1,5 +1,6 @@
 package corral.agent.launcher.linux;
 
+import corral.agent.launcher.LaunchException;
 import corral.agent.launcher.LaunchSpec;
 import corral.agent.launcher.LaunchedContainer;
 import corral.agent.launcher.WaitStatus;
@@ -31,14 +32,25 @@ public final class LinuxContainer implements LaunchedContainer {
     private final ContainerCgroup cgroup;
     private final boolean pidNamespace;
     private final Path exitStatusFile;
+    private final RootfsPivot.Plan rootfs;
     private final CompletableFuture<Integer> exit = new CompletableFuture<>();
     private volatile Processes.Exit usage;
     private int goFd;
+    private int readyFd;
     private boolean exited;
 
-    LinuxContainer(LaunchSpec spec, long pid, int goFd, ContainerCgroup cgroup, boolean pidNamespace) {
+    /**
+     * @param goFd the write end of the init's go pipe (its fd 3)
+     * @param readyFd with a root filesystem, the read end of the pipe on which the chain says it is
+     *     ready to be pivoted (its fd 4); else -1
+     * @param rootfs how to pivot into the root filesystem, or {@code null} without one
+     */
+    LinuxContainer(LaunchSpec spec, long pid, int goFd, int readyFd, ContainerCgroup cgroup, boolean pidNamespace,
+            RootfsPivot.Plan rootfs) {
         this.pid = pid;
         this.goFd = goFd;
+        this.readyFd = readyFd;
+        this.rootfs = rootfs;
         this.cgroup = cgroup;
         this.pidNamespace = pidNamespace;
         this.exitStatusFile = pidNamespace ? null : spec.exitStatusFile();
@@ -66,9 +78,70 @@ public final class LinuxContainer implements LaunchedContainer {
         return u == null ? 0 : u.userMicros() + u.systemMicros();
     }
 
+    /**
+     * Lets the task run. With a root filesystem this is where the container enters it: the first go
+     * lets the init start the task's chain of host programs; once its last shell says it is ready,
+     * a throwaway thread joins the container's mount namespace, {@code pivot_root}s it into the root
+     * filesystem and detaches the host's tree; only then does the second go let the shell exec the
+     * task inside the image. If any step fails, the chain gets EOF instead and ends without ever
+     * running the task.
+     */
     @Override
-    public void start() {
-        release(true);
+    public void start() throws LaunchException {
+        if (rootfs == null) {
+            release(true);
+            return;
+        }
+        int go;
+        int ready;
+        synchronized (this) {
+            if (goFd < 0) {
+                return;
+            }
+            go = goFd; // this call owns both fds now: nothing else closes them
+            ready = readyFd;
+            goFd = -1;
+            readyFd = -1;
+        }
+        try {
+            Spawn.write(go, "go\n".getBytes(StandardCharsets.US_ASCII));
+            byte[] signal = new byte[1];
+            if (Spawn.read(ready, signal) != 1) {
+                throw new LaunchException("The container ended before entering its root filesystem '" + rootfs.rootfs()
+                        + "' (see its stderr)");
+            }
+            int namespace;
+            synchronized (this) {
+                if (exited) {
+                    throw new LaunchException("The container ended before entering its root filesystem '" + rootfs.rootfs()
+                            + "'");
+                }
+                // the unreaped init pins its pid: this is its namespace, and the fd keeps it alive
+                namespace = Spawn.open("/proc/" + pid + "/ns/mnt", Spawn.O_RDONLY);
+            }
+            try {
+                RootfsPivot.run(namespace, rootfs);
+            } catch (LaunchException e) {
+                throw new LaunchException("Failed to enter the root filesystem '" + rootfs.rootfs() + "': "
+                        + e.getMessage(), e);
+            } finally {
+                Spawn.close(namespace);
+            }
+            Spawn.write(go, "go\n".getBytes(StandardCharsets.US_ASCII));
+        } catch (NativeException e) {
+            throw new LaunchException("Failed to enter the root filesystem '" + rootfs.rootfs() + "': " + e.getMessage(), e);
+        } finally {
+            closeQuietly(go);
+            closeQuietly(ready);
+        }
+    }
+
+    private static void closeQuietly(int fd) {
+        try {
+            Spawn.close(fd);
+        } catch (NativeException e) {
+            LOG.log(System.Logger.Level.WARNING, e.getMessage());
+        }
     }
 
     @Override
@@ -130,6 +203,10 @@ public final class LinuxContainer implements LaunchedContainer {
     }
 
     private synchronized void release(boolean go) {
+        if (readyFd >= 0) {
+            closeQuietly(readyFd);
+            readyFd = -1;
+        }
         if (goFd < 0) {
             return;
         }

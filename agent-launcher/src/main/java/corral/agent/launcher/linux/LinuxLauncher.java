@@ -16,7 +16,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Mesos's {@code linux} launcher: starts each container from a fresh, throwaway platform thread that
@@ -92,7 +91,7 @@ public final class LinuxLauncher implements Launcher {
 
     @Override
     public LaunchedContainer launch(LaunchSpec spec) throws LaunchException {
-        ContainerProgram program = ContainerProgram.of(spec, ContainerProgram::passwd);
+        ContainerProgram program = ContainerProgram.of(spec, corral.agent.launcher.UserDatabase::host);
         String name = spec.containerId().getValue();
         if (name.isEmpty() || name.contains("/") || name.startsWith(".")) {
             throw new LaunchException("Invalid container id '" + name + "'");
@@ -110,16 +109,25 @@ public final class LinuxLauncher implements Launcher {
             }
         }
         int[] go = null;
+        int[] ready = null;
         try {
             go = Spawn.pipe2(Spawn.O_CLOEXEC);
+            if (program.rootfs() != null) {
+                ready = Spawn.pipe2(Spawn.O_CLOEXEC);
+            }
             long pid;
-            try (Spawn.Request request = request(spec, program, go[0])) {
+            try (Spawn.Request request = request(spec, program, go[0], ready == null ? -1 : ready[1])) {
                 pid = spawnFromThrowawayThread(program, cgroup, agentCgroup, request);
             } finally {
                 Spawn.close(go[0]);
+                if (ready != null) {
+                    Spawn.close(ready[1]);
+                }
             }
-            LinuxContainer container = new LinuxContainer(spec, pid, go[1], cgroup, program.pidNamespace());
+            LinuxContainer container = new LinuxContainer(spec, pid, go[1], ready == null ? -1 : ready[0], cgroup,
+                    program.pidNamespace(), program.rootfs() == null ? null : RootfsPivot.Plan.of(program));
             go = null;
+            ready = null;
             try {
                 if (cgroup != null) {
                     cgroup.place(pid);
@@ -132,6 +140,9 @@ public final class LinuxLauncher implements Launcher {
         } catch (NativeException e) {
             throw new LaunchException("Failed to launch container '" + name + "': " + e.getMessage(), e);
         } finally {
+            if (ready != null) {
+                closeQuietly(ready[0]);
+            }
             if (go != null) {
                 closeQuietly(go[1]);
                 if (cgroup != null) {
@@ -141,7 +152,12 @@ public final class LinuxLauncher implements Launcher {
         }
     }
 
-    private static Spawn.Request request(LaunchSpec spec, ContainerProgram program, int goFd) throws NativeException {
+    /**
+     * @param readyFd where a container with a root filesystem says it is ready to be pivoted (its
+     *     fd 4), or -1
+     */
+    private static Spawn.Request request(LaunchSpec spec, ContainerProgram program, int goFd, int readyFd)
+            throws NativeException {
         Spawn.Request request = Spawn.request();
         try {
             int out = Spawn.O_WRONLY | Spawn.O_CREAT | Spawn.O_TRUNC;
@@ -152,9 +168,16 @@ public final class LinuxLauncher implements Launcher {
             } else {
                 request.addopen(2, spec.stderr().toString(), out, 0644);
             }
-            request.adddup2(goFd, 3).addclosefrom_np(4);
-            // with a root filesystem the working directory is a path inside it, entered by RootfsEntry
-            Path chdir = spec.launchInfo().hasRootfs() ? spec.sandbox() : spec.workingDirectory();
+            request.adddup2(goFd, 3);
+            if (readyFd >= 0) {
+                request.adddup2(readyFd, 4).addclosefrom_np(5);
+            } else {
+                request.addclosefrom_np(4);
+            }
+            // With a root filesystem the working directory is a path inside it, entered by
+            // Supervisor.ENTER; until then every process stands on "/", which pivot_root moves into
+            // the image (a directory elsewhere would keep a way back to the host's tree).
+            Path chdir = program.rootfs() != null ? Path.of("/") : spec.workingDirectory();
             if (chdir != null) {
                 request.addchdir_np(chdir.toString());
             }
@@ -169,43 +192,11 @@ public final class LinuxLauncher implements Launcher {
 
     /**
      * Runs the per-thread part of a launch on a new platform thread that dies right after: cgroup,
-     * namespaces, mounts, spawn. Nothing on it may start a thread or allocate through jnr-ffi.
+     * namespaces, mounts, spawn.
      */
     private static long spawnFromThrowawayThread(ContainerProgram program, ContainerCgroup cgroup, Cgroup home,
             Spawn.Request request) throws LaunchException, NativeException {
-        AtomicReference<Object> outcome = new AtomicReference<>();
-        Thread thread = new Thread(() -> {
-            try {
-                outcome.set(spawnHere(program, cgroup, home, request));
-            } catch (Throwable e) {
-                outcome.set(e);
-            }
-        }, "corral-launch");
-        thread.setDaemon(true);
-        thread.start();
-        boolean interrupted = false;
-        while (true) {
-            try {
-                thread.join();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-        Object result = outcome.get();
-        if (result instanceof Long pid) {
-            return pid;
-        }
-        if (result instanceof LaunchException e) {
-            throw e;
-        }
-        if (result instanceof NativeException e) {
-            throw e;
-        }
-        throw new IllegalStateException("launcher thread failed", (Throwable) result);
+        return ThrowawayThread.run("corral-launch", () -> spawnHere(program, cgroup, home, request));
     }
 
     private static long spawnHere(ContainerProgram program, ContainerCgroup cgroup, Cgroup home,
@@ -269,7 +260,7 @@ public final class LinuxLauncher implements Launcher {
                 && flags == (Mounts.MS_REC | Mounts.MS_SLAVE);
     }
 
-    private static void mount(ContainerMountInfo mount) throws LaunchException {
+    static void mount(ContainerMountInfo mount) throws LaunchException {
         long flags = mount.getFlags() & 0xffffffffL;
         String source = mount.hasSource() ? mount.getSource() : null;
         String type = mount.hasType() ? mount.getType() : null;

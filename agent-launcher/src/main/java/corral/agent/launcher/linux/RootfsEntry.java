@@ -17,21 +17,19 @@ import java.util.List;
 /**
  * How the linux launcher enters a container's root filesystem ({@code ContainerLaunchInfo.rootfs},
  * set by the containerizer from the provisioned image; the mounts, with targets inside it, come
- * from {@code filesystem/linux}).
+ * from {@code filesystem/linux}, the first of them binding the root filesystem onto itself).
  *
  * <p>The launcher thread performs the mounts in order in the new mount namespace, creating a
  * missing target first (an empty file when a bind source is not a directory, else a directory). A
  * {@code proc} mount inside the root filesystem is left to {@code unshare --mount-proc=<rootfs>/proc}
- * so that it shows the container's pid namespace. The supervisor (PID 1) stays on the host's root,
- * where its shell and the status file are; the task is started through
- * {@code unshare --root=<rootfs> --wd=<dir>}, which changes root and directory and execs the
- * command, resolved in the image with the image's {@code PATH}. The working directory is created
- * inside the root filesystem (symlinks resolved inside it) when missing.
- *
- * <p>Limit: the host's {@code setpriv} is not inside the image, so a container with a root
- * filesystem that asks for a user or for capabilities is refused. Without dropped capabilities a
- * root task could leave a {@code chroot} anyway, so {@code chroot} (rather than
- * {@code pivot_root}) costs nothing in the cases allowed.
+ * so that it shows the container's pid namespace. Every host program of the container (the
+ * supervisor, {@code env}, {@code setpriv}, the shell of {@link Supervisor#ENTER}) is started while
+ * the namespace still has the host's root; then the agent {@code pivot_root}s the namespace into
+ * the root filesystem and detaches the host's tree (see {@code LinuxContainer#start}), which moves
+ * the root and directory of those processes with it, and only then lets the task be exec'd,
+ * resolved in the image with the task's {@code PATH}. The user is looked up in the image's
+ * {@code /etc/passwd} and {@code /etc/group} ({@link corral.agent.launcher.UserDatabase}). The working directory is created inside the root
+ * filesystem (symlinks resolved inside it) when missing.
  *
  * @param rootfs the root filesystem, absolute and normalised
  * @param procTarget the {@code proc} mount point inside it, when one is declared
@@ -42,11 +40,10 @@ record RootfsEntry(Path rootfs, String procTarget, String workingDirectory) {
     /**
      * @param spec the launch
      * @param flags the clone flags in force
-     * @param setpriv the setpriv options the launch needs
      * @return the entry
      * @throws LaunchException naming the field and value at fault
      */
-    static RootfsEntry of(LaunchSpec spec, int flags, List<String> setpriv) throws LaunchException {
+    static RootfsEntry of(LaunchSpec spec, int flags) throws LaunchException {
         ContainerLaunchInfo info = spec.launchInfo();
         String text = info.getRootfs();
         Path rootfs = Path.of(text);
@@ -58,9 +55,11 @@ record RootfsEntry(Path rootfs, String procTarget, String workingDirectory) {
             throw new LaunchException("Invalid launch info: 'rootfs' ('" + text
                     + "') needs a mount namespace (the filesystem/linux isolator)");
         }
-        if (!setpriv.isEmpty()) {
-            throw new LaunchException("Invalid launch info: a container with a 'rootfs' cannot run as another user or"
-                    + " with reduced capabilities on the linux launcher yet (" + String.join(" ", setpriv) + ")");
+        String self = rootfs.normalize().toString();
+        if (info.getMountsList().stream().noneMatch(m -> self.equals(m.getTarget()) && self.equals(m.getSource())
+                && (m.getFlags() & MountFlags.MS_BIND) != 0)) {
+            throw new LaunchException("Invalid launch info: 'rootfs' ('" + text + "') must be bind-mounted onto itself"
+                    + " (as filesystem/linux declares) so that it can become the container's root");
         }
         String procTarget = null;
         for (ContainerMountInfo mount : info.getMountsList()) {
@@ -97,10 +96,10 @@ record RootfsEntry(Path rootfs, String procTarget, String workingDirectory) {
         return path.startsWith("/") && Path.of(path).normalize().startsWith(rootfs);
     }
 
-    /** @return the command that changes into the root filesystem and runs {@code task} there */
+    /** @return the host shell that waits for the pivot, then changes directory and execs {@code task} */
     List<String> enter(List<String> task) {
-        List<String> argv = new ArrayList<>(List.of(ContainerProgram.UNSHARE, "--root=" + rootfs,
-                "--wd=" + workingDirectory, "--"));
+        List<String> argv = new ArrayList<>(List.of(ContainerProgram.SH, "-c", Supervisor.ENTER, "sh",
+                workingDirectory));
         argv.addAll(task);
         return argv;
     }

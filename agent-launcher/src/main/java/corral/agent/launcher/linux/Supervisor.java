@@ -1,7 +1,7 @@
 package corral.agent.launcher.linux;
 
 /**
- * The shell programs a container starts with. Both are constants: every value reaches them as a
+ * The shell programs a container starts with. All are constants: every value reaches them as a
  * positional parameter, so nothing the user gave is ever parsed as shell text.
  */
 final class Supervisor {
@@ -26,24 +26,75 @@ final class Supervisor {
             "exec 3<&-",
             "f=$1",
             "shift",
-            "c=",
-            "trap '[ -n \"$c\" ] && kill -s TERM \"$c\" 2>/dev/null' TERM",
-            "trap '[ -n \"$c\" ] && kill -s INT \"$c\" 2>/dev/null' INT",
-            "trap '[ -n \"$c\" ] && kill -s HUP \"$c\" 2>/dev/null' HUP",
-            "trap '[ -n \"$c\" ] && kill -s QUIT \"$c\" 2>/dev/null' QUIT",
-            "trap '[ -n \"$c\" ] && kill -s USR1 \"$c\" 2>/dev/null' USR1",
-            "trap '[ -n \"$c\" ] && kill -s USR2 \"$c\" 2>/dev/null' USR2",
+            Tail.START_AND_FORWARD,
             "\"$@\" &",
             "c=$!",
-            "while :; do",
-            "  wait \"$c\"; r=$?",
-            "  kill -0 \"$c\" 2>/dev/null || break",
-            "done",
+            Tail.WAIT,
             "[ -z \"$f\" ] || printf '%s\\n' \"$r\" >\"$f\"",
+            "exit \"$r\"");
+
+    /**
+     * PID 1 of a container with a pid namespace and a root filesystem: as {@link #INIT}, except that
+     * it starts the task's chain (host programs, ending in {@link #ENTER}) right after the first go,
+     * while it still stands on the host's root, and opens the status file then (fd 5, kept from the
+     * task), because once the agent has pivoted the mount namespace into the image it reaches no
+     * host path any more and only runs shell built-ins. fds 3 (go) and 4 (ready) pass to the chain.
+     * An empty status file, like a missing one, means "unknown" to a recovering agent.
+     */
+    static final String INIT_IN_ROOTFS = String.join("\n",
+            "read -r _ <&3 || exit 1",
+            "f=$1",
+            "shift",
+            "if [ -n \"$f\" ]; then exec 5>\"$f\"; fi",
+            Tail.START_AND_FORWARD,
+            "\"$@\" 5>&- &",
+            "c=$!",
+            "exec 3<&- 4>&-",
+            Tail.WAIT,
+            "[ -z \"$f\" ] || printf '%s\\n' \"$r\" >&5",
             "exit \"$r\"");
 
     /** Without a pid namespace: hold until the go on fd 3, then become the task itself. */
     static final String HOLD = "read -r _ <&3 || exit 1; exec 3<&-; exec \"$@\"";
+
+    /** Without a pid namespace, with a root filesystem: hold until the first go, then become the chain. */
+    static final String HOLD_IN_ROOTFS = "read -r _ <&3 || exit 1; exec \"$@\"";
+
+    /**
+     * The last host program of a container with a root filesystem, already running as the task's
+     * user with its capabilities: says it is ready (a byte on fd 4), waits for the second go (fd 3),
+     * which the agent gives only once it has {@code pivot_root}ed the mount namespace into the image
+     * and detached the host's tree (which also moved this shell's root and directory), then changes
+     * to the working directory {@code $1} and execs the command {@code $2...}, resolved in the image
+     * with the task's {@code PATH}. EOF instead of a go means abort.
+     */
+    static final String ENTER = String.join("\n",
+            "printf r >&4 || exit 1",
+            "exec 4>&-",
+            "read -r _ <&3 || exit 1",
+            "exec 3<&-",
+            "cd \"$1\" || exit 1",
+            "shift",
+            "exec \"$@\"");
+
+    /** Shared text of the two inits. */
+    private static final class Tail {
+
+        static final String START_AND_FORWARD = String.join("\n",
+                "c=",
+                "trap '[ -n \"$c\" ] && kill -s TERM \"$c\" 2>/dev/null' TERM",
+                "trap '[ -n \"$c\" ] && kill -s INT \"$c\" 2>/dev/null' INT",
+                "trap '[ -n \"$c\" ] && kill -s HUP \"$c\" 2>/dev/null' HUP",
+                "trap '[ -n \"$c\" ] && kill -s QUIT \"$c\" 2>/dev/null' QUIT",
+                "trap '[ -n \"$c\" ] && kill -s USR1 \"$c\" 2>/dev/null' USR1",
+                "trap '[ -n \"$c\" ] && kill -s USR2 \"$c\" 2>/dev/null' USR2");
+
+        static final String WAIT = String.join("\n",
+                "while :; do",
+                "  wait \"$c\"; r=$?",
+                "  kill -0 \"$c\" 2>/dev/null || break",
+                "done");
+    }
 
     private Supervisor() {
     }

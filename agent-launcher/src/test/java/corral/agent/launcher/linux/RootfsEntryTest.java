@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import corral.agent.launcher.LaunchException;
 import corral.agent.launcher.LaunchSpec;
+import corral.agent.launcher.UserDatabase;
 import corral.isolator.spi.LinuxNamespaces;
 import corral.isolator.spi.MountFlags;
 import corral.isolator.spi.mesos.ContainerID;
@@ -46,12 +47,13 @@ class RootfsEntryTest {
         Path rootfs = Files.createDirectories(tmp.resolve("rootfs"));
         Files.createDirectories(tmp.resolve("sandbox"));
         ContainerProgram program = ContainerProgram.of(spec(rootfs, "/work/dir", null, LinuxNamespaces.CLONE_NEWNS,
-                LinuxNamespaces.CLONE_NEWPID), List::of);
+                LinuxNamespaces.CLONE_NEWPID), () -> UserDatabase.host(List.of()));
 
         assertEquals(ContainerProgram.UNSHARE, program.executable());
         assertTrue(program.argv().contains("--mount-proc=" + rootfs + "/proc"), program.argv().toString());
-        assertEquals(List.of(ContainerProgram.UNSHARE, "--root=" + rootfs, "--wd=/work/dir", "--", "/bin/sh", "-c", "echo hi"),
-                program.argv().subList(program.argv().size() - 7, program.argv().size()));
+        assertEquals(List.of(ContainerProgram.SH, "-c", Supervisor.ENTER, "sh", "/work/dir", "/bin/sh", "-c", "echo hi"),
+                program.argv().subList(program.argv().size() - 8, program.argv().size()));
+        assertTrue(program.argv().contains(Supervisor.INIT_IN_ROOTFS), program.argv().toString());
         assertTrue(program.mounts().stream().noneMatch(m -> "proc".equals(m.getType())),
                 "proc is left to unshare --mount-proc");
         assertTrue(Files.isDirectory(rootfs.resolve("work/dir")), "the working directory is created in the image");
@@ -66,24 +68,65 @@ class RootfsEntryTest {
         Files.createSymbolicLink(rootfs.resolve("w"), Path.of("/"));
         Files.createSymbolicLink(rootfs.resolve("up"), Path.of("../../../.." + outside));
 
-        ContainerProgram.of(spec(rootfs, "/w" + outside + "/made", null, LinuxNamespaces.CLONE_NEWNS), List::of);
-        ContainerProgram.of(spec(rootfs, "/up/made", null, LinuxNamespaces.CLONE_NEWNS), List::of);
+        ContainerProgram.of(spec(rootfs, "/w" + outside + "/made", null, LinuxNamespaces.CLONE_NEWNS), () -> UserDatabase.host(List.of()));
+        ContainerProgram.of(spec(rootfs, "/up/made", null, LinuxNamespaces.CLONE_NEWNS), () -> UserDatabase.host(List.of()));
 
         assertFalse(Files.exists(outside), "nothing is created on the host");
         assertTrue(Files.isDirectory(rootfs.resolve(outside.toString().substring(1)).resolve("made")));
     }
 
     @Test
-    void aUserOrCapabilitiesWithARootfsAreRefusedClearly() throws Exception {
+    void theUserIsTheImagesWithTheImagesGroups() throws Exception {
+        Path rootfs = Files.createDirectories(tmp.resolve("rootfs"));
+        Files.createDirectories(rootfs.resolve("etc"));
+        Files.createDirectories(tmp.resolve("sandbox"));
+        Files.writeString(rootfs.resolve("etc/passwd"), "root:x:0:0::/:/bin/sh\napp:x:1234:2345::/:/bin/sh\n"
+                + "bad:x:x1:0::/:/bin/sh\n");
+        Files.writeString(rootfs.resolve("etc/group"), "app:x:2345:\nextra:x:3456:root,app\nother:x:4567:root\n");
+
+        ContainerProgram program = ContainerProgram.of(spec(rootfs, "/", "app", LinuxNamespaces.CLONE_NEWNS),
+                () -> UserDatabase.host(List.of("app:x:1:1::/:/bin/sh")));
+
+        int at = program.argv().indexOf(ContainerProgram.SETPRIV);
+        assertEquals(List.of(ContainerProgram.SETPRIV, "--reuid=1234", "--regid=2345", "--groups=2345,3456", "--",
+                ContainerProgram.SH), program.argv().subList(at, at + 6), "looked up in the image, not on the host");
+
+        LaunchException unknown = assertThrows(LaunchException.class, () -> ContainerProgram.of(
+                spec(rootfs, "/", "nobody", LinuxNamespaces.CLONE_NEWNS), () -> UserDatabase.host(List.of())));
+        assertEquals("Invalid user 'nobody': no such user in the image's /etc/passwd", unknown.getMessage());
+        LaunchException bad = assertThrows(LaunchException.class, () -> ContainerProgram.of(
+                spec(rootfs, "/", "bad", LinuxNamespaces.CLONE_NEWNS), () -> UserDatabase.host(List.of())));
+        assertEquals("Invalid user 'bad': its entry in the image's /etc/passwd has uid 'x1' and gid '0'",
+                bad.getMessage());
+    }
+
+    @Test
+    void aUserDatabaseThatIsNotARegularFileIsNotRead() throws Exception {
+        Path rootfs = Files.createDirectories(tmp.resolve("rootfs"));
+        Files.createDirectories(rootfs.resolve("etc"));
+        Files.createDirectories(tmp.resolve("sandbox"));
+        Path fifo = rootfs.resolve("etc/passwd");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+
+        LaunchException e = assertThrows(LaunchException.class, () -> ContainerProgram.of(
+                spec(rootfs, "/", "app", LinuxNamespaces.CLONE_NEWNS), () -> UserDatabase.host(List.of())));
+        assertEquals("Invalid user 'app': no such user in the image's /etc/passwd", e.getMessage());
+    }
+
+    @Test
+    void aRootfsNotBoundOntoItselfOrWithoutAMountNamespaceIsRefused() throws Exception {
         Path rootfs = Files.createDirectories(tmp.resolve("rootfs"));
         Files.createDirectories(tmp.resolve("sandbox"));
-        LaunchException e = assertThrows(LaunchException.class, () -> ContainerProgram.of(
-                spec(rootfs, "/", "65534", LinuxNamespaces.CLONE_NEWNS), List::of));
-        assertEquals("Invalid launch info: a container with a 'rootfs' cannot run as another user or with reduced"
-                + " capabilities on the linux launcher yet (--reuid=65534 --regid=65534 --clear-groups)", e.getMessage());
+        LaunchSpec full = spec(rootfs, "/", null, LinuxNamespaces.CLONE_NEWNS);
+        ContainerLaunchInfo unbound = full.launchInfo().toBuilder().removeMounts(0).build();
+        LaunchSpec spec = new LaunchSpec(full.containerId(), full.sandbox(), unbound, full.argv(), full.environment(),
+                full.workingDirectory(), null, full.stdout(), full.stderr(), full.exitStatusFile());
+        LaunchException e = assertThrows(LaunchException.class, () -> ContainerProgram.of(spec, () -> UserDatabase.host(List.of())));
+        assertEquals("Invalid launch info: 'rootfs' ('" + rootfs + "') must be bind-mounted onto itself (as"
+                + " filesystem/linux declares) so that it can become the container's root", e.getMessage());
 
         LaunchException noMountNs = assertThrows(LaunchException.class, () -> ContainerProgram.of(
-                spec(rootfs, "/", null), List::of));
+                spec(rootfs, "/", null), () -> UserDatabase.host(List.of())));
         assertTrue(noMountNs.getMessage().contains("needs a mount namespace"), noMountNs.getMessage());
     }
 }

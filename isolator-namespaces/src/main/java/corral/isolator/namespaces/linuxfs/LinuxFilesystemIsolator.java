@@ -34,13 +34,17 @@ import java.util.Optional;
  * <ol>
  * <li>{@code /} made recursively slave (host mounts still propagate in, none leak out);</li>
  * <li>the root filesystem bind-mounted onto itself (so that {@code pivot_root} can use it);</li>
- * <li>{@code /proc} (for the container's pid namespace), read-only {@code /sys};</li>
+ * <li>{@code /proc} (for the container's pid namespace) with {@code /proc/sys} and the other kernel knobs
+ *     of {@link #READ_ONLY_PROC} bound read-only, read-only {@code /sys};</li>
  * <li>a tmpfs {@code /dev} with bind mounts of the host's {@code null zero full random urandom tty},
  *     a new {@code devpts} instance at {@code /dev/pts} with {@code /dev/ptmx} bound to its
  *     {@code ptmx}, and a tmpfs {@code /dev/shm} (mode 1777) unless {@code namespaces/ipc} makes it;</li>
  * <li>the sandbox at {@code --sandbox_directory};</li>
  * <li>host-path and sandbox-path volumes, read-only ones remounted read-only.</li>
  * </ol>
+ *
+ * <p>and, unless the container shares the agent's pid namespace ({@code LinuxInfo.share_pid_namespace},
+ * Mesos's "privileged" container), the {@code masked_paths} of {@link #MASKED_PATHS}.
  *
  * <p>The launch info's {@code rootfs} itself is set by the containerizer from
  * {@code ContainerConfig.rootfs} (isolators must not set it); the launcher performs the mounts in
@@ -54,6 +58,13 @@ public final class LinuxFilesystemIsolator implements Isolator {
     private static final System.Logger LOG = System.getLogger(LinuxFilesystemIsolator.class.getName());
     /** The host devices every container with a root filesystem gets. */
     static final List<String> DEVICES = List.of("null", "zero", "full", "random", "urandom", "tty");
+    /** Kernel knobs under /proc a container may read but never write (Mesos's list). */
+    static final List<String> READ_ONLY_PROC = List.of("/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys",
+            "/proc/sysrq-trigger");
+    /** What an unprivileged container does not see at all (Mesos's list): the launcher covers each one that exists. */
+    static final List<String> MASKED_PATHS = List.of("/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys",
+            "/proc/key-users", "/proc/latency_stats", "/proc/sched_debug", "/proc/scsi", "/proc/timer_list",
+            "/proc/timer_stats", "/sys/firmware");
 
     private final LinuxFilesystemSettings settings;
     private final boolean ownShm;
@@ -101,6 +112,14 @@ public final class LinuxFilesystemIsolator implements Isolator {
             rootfs = rootfs.normalize();
             launch.addMounts(mount(rootfs.toString(), rootfs.toString(), null, MS_BIND | MS_REC, null));
             launch.addMounts(mount(in(rootfs, "/proc"), "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, null));
+            for (String knob : READ_ONLY_PROC) {
+                // the container's proc is the same kernel's: what this host's /proc lacks, it lacks too
+                if (Files.exists(Path.of(knob))) {
+                    String target = in(rootfs, knob);
+                    launch.addMounts(mount(target, target, null, MS_BIND | MS_REC | MS_RDONLY | MS_NOSUID | MS_NODEV
+                            | MS_NOEXEC, null));
+                }
+            }
             launch.addMounts(mount(in(rootfs, "/sys"), "sysfs", "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
                     null));
             String dev = in(rootfs, "/dev");
@@ -117,6 +136,11 @@ public final class LinuxFilesystemIsolator implements Isolator {
             launch.addMounts(mount(in(rootfs, settings.sandboxDirectory()), sandbox.toString(), null, MS_BIND | MS_REC,
                     null));
             volumes(containerId, config, launch, Optional.of(rootfs), sandbox);
+            boolean sharesAgentPids = config.hasContainerInfo() && config.getContainerInfo().hasLinuxInfo()
+                    && config.getContainerInfo().getLinuxInfo().getSharePidNamespace();
+            if (!sharesAgentPids) {
+                launch.addAllMaskedPaths(MASKED_PATHS);
+            }
         } else {
             volumes(containerId, config, launch, Optional.empty(), sandbox);
         }

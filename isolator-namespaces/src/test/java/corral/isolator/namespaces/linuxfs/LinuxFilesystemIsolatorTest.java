@@ -79,10 +79,17 @@ class LinuxFilesystemIsolatorTest {
         String r = rootfs.toString();
         assertEquals(List.of(LinuxNamespaces.CLONE_NEWNS), launch.getCloneNamespacesList());
         assertEquals(false, launch.hasRootfs(), "the containerizer sets rootfs, never an isolator");
-        assertEquals(List.of(
+        List<String> expected = new java.util.ArrayList<>(List.of(
                 "/ <- - - rec,slave -",
                 r + " <- " + r + " - bind,rec -",
-                r + "/proc <- proc proc nosuid,nodev,noexec -",
+                r + "/proc <- proc proc nosuid,nodev,noexec -"));
+        for (String knob : List.of("/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger")) {
+            if (Files.exists(Path.of(knob))) { // this kernel's proc
+                expected.add(r + knob + " <- " + r + knob + " - rdonly,nosuid,nodev,noexec,bind,rec -");
+            }
+        }
+        assertTrue(expected.contains(r + "/proc/sys <- " + r + "/proc/sys - rdonly,nosuid,nodev,noexec,bind,rec -"));
+        expected.addAll(List.of(
                 r + "/sys <- sysfs sysfs rdonly,nosuid,nodev,noexec -",
                 r + "/dev <- tmpfs tmpfs nosuid,noexec mode=755,size=65536k",
                 r + "/dev/null <- /dev/null - bind -",
@@ -94,8 +101,20 @@ class LinuxFilesystemIsolatorTest {
                 r + "/dev/pts <- devpts devpts nosuid,noexec newinstance,ptmxmode=0666,mode=0620,gid=5",
                 r + "/dev/ptmx <- " + r + "/dev/pts/ptmx - bind -",
                 r + "/dev/shm <- tmpfs tmpfs nosuid,nodev mode=1777",
-                r + "/mnt/mesos/sandbox <- " + sandbox + " - bind,rec -"),
-                launch.getMountsList().stream().map(LinuxFilesystemIsolatorTest::describe).toList());
+                r + "/mnt/mesos/sandbox <- " + sandbox + " - bind,rec -"));
+        assertEquals(expected, launch.getMountsList().stream().map(LinuxFilesystemIsolatorTest::describe).toList());
+        assertEquals(List.of("/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys", "/proc/key-users",
+                "/proc/latency_stats", "/proc/sched_debug", "/proc/scsi", "/proc/timer_list", "/proc/timer_stats",
+                "/sys/firmware"), launch.getMaskedPathsList(), "Mesos's masked paths");
+    }
+
+    @Test
+    void aContainerSharingTheAgentsPidNamespaceIsPrivilegedAndNotMasked() {
+        ContainerLaunchInfo launch = isolator("filesystem/linux").prepare(ID, config().setRootfs(rootfs.toString())
+                .setContainerInfo(ContainerInfo.newBuilder().setType(ContainerInfo.Type.MESOS)
+                        .setLinuxInfo(corral.isolator.spi.mesos.LinuxInfo.newBuilder().setSharePidNamespace(true)))
+                .build()).orElseThrow();
+        assertEquals(List.of(), launch.getMaskedPathsList());
     }
 
     @Test
@@ -123,7 +142,8 @@ class LinuxFilesystemIsolatorTest {
         // /mnt -> / means the rootfs itself: the sandbox lands at <rootfs>/mesos/sandbox, never on the host
         assertTrue(targets.contains(rootfs + "/mesos/sandbox"), targets.toString());
         assertTrue(targets.contains(rootfs.toString()), targets.toString());
-        assertEquals(rootfs.toString(), launch.getMounts(3).getTarget(), "sysfs lands on the rootfs itself, not the host");
+        assertEquals(List.of(rootfs.toString()), launch.getMountsList().stream().filter(m -> "sysfs".equals(m.getType()))
+                .map(ContainerMountInfo::getTarget).toList(), "sysfs lands on the rootfs itself, not the host");
         for (String target : targets.subList(1, targets.size())) {
             assertTrue(Path.of(target).startsWith(rootfs), target + " is inside the rootfs");
         }

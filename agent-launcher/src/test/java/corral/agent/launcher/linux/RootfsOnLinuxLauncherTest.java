@@ -1,0 +1,253 @@
+package corral.agent.launcher.linux;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import corral.agent.launcher.LaunchException;
+import corral.agent.launcher.LaunchSpec;
+import corral.agent.launcher.LaunchedContainer;
+import corral.bindings.Mounts;
+import corral.bindings.Namespaces;
+import corral.bindings.Spawn;
+import corral.isolator.spi.Isolator;
+import corral.isolator.spi.LinuxNamespaces;
+import corral.isolator.spi.IsolatorProvider;
+import corral.isolator.spi.mesos.CapabilityInfo;
+import corral.isolator.spi.mesos.CommandInfo;
+import corral.isolator.spi.mesos.ContainerID;
+import corral.isolator.spi.mesos.ContainerInfo;
+import corral.isolator.spi.mesos.slave.ContainerConfig;
+import corral.isolator.spi.mesos.slave.ContainerLaunchInfo;
+import corral.isolator.testkit.TestContext;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A container with a root filesystem ({@code filesystem/linux}) on the Linux launcher: the mount
+ * namespace is {@code pivot_root}ed into the image and the host's tree detached, for the task and
+ * for the init alike, and the task may run as a user of the image with reduced capabilities. The
+ * root filesystem is a directory with Debian's static busybox in it.
+ */
+class RootfsOnLinuxLauncherTest {
+
+    private static final Path BUSYBOX = Path.of("/bin/busybox");
+    private static final String ROOT = "corral-rootfstest-" + UUID.randomUUID().toString().substring(0, 8);
+
+    private Path work;
+    private Path rootfs;
+    private Path sandbox;
+    private LinuxLauncher launcher;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        String why = !LinuxLauncher.available() ? "needs root" : !Files.isRegularFile(BUSYBOX)
+                ? "needs busybox-static (apt-get install -y busybox-static)" : null;
+        if (why != null) {
+            System.out.println("SKIPPED RootfsOnLinuxLauncherTest: " + why);
+        }
+        Assumptions.assumeTrue(why == null, why);
+        work = Files.createTempDirectory(Path.of("/var/tmp"), "corral-rootfs-test-");
+        rootfs = Files.createDirectories(work.resolve("rootfs"));
+        Files.createDirectories(rootfs.resolve("bin"));
+        Files.copy(BUSYBOX, rootfs.resolve("bin/busybox"));
+        Files.createSymbolicLink(rootfs.resolve("bin/sh"), Path.of("busybox"));
+        Files.createDirectories(rootfs.resolve("etc"));
+        Files.writeString(rootfs.resolve("etc/passwd"), "root:x:0:0:root:/:/bin/sh\napp:x:1234:2345::/:/bin/sh\n");
+        Files.writeString(rootfs.resolve("etc/group"), "root:x:0:\napp:x:2345:\nextra:x:3456:app\n");
+        sandbox = Files.createDirectories(work.resolve("sandbox"));
+        Files.setAttribute(sandbox, "posix:permissions", java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        launcher = new LinuxLauncher(ROOT);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (work == null) {
+            return;
+        }
+        List<String> left = mountsUnder(work);
+        new ProcessBuilder("rm", "-rf", "--one-file-system", work.toString()).inheritIO().start().waitFor();
+        corral.isolator.cgroups.Hierarchy h = ContainerCgroup.findHierarchy();
+        if (h != null) {
+            Files.deleteIfExists(h.mountPoint().resolve(ROOT));
+        }
+        assertEquals(List.of(), left, "mounts left on the host");
+    }
+
+    @Test
+    void theInitAndTheTaskStandInTheImageWithTheHostsTreeDetached() throws Exception {
+        String script = "cat /proc/1/mountinfo > /mnt/mesos/sandbox/mountinfo; ls /proc/1/root > /mnt/mesos/sandbox/root;"
+                + " cd .. && cd .. && pwd > /mnt/mesos/sandbox/up; ls > /mnt/mesos/sandbox/up-ls;"
+                + " touch /mnt/mesos/sandbox/ready; exec sleep 60";
+        LaunchedContainer c = launch("filesystem/linux,namespaces/pid", null, Optional.empty(), script);
+        try {
+            awaitFile(sandbox.resolve("ready"));
+            long task = Long.parseLong(Files.readString(Path.of("/proc/" + c.pid() + "/task/" + c.pid() + "/children"))
+                    .trim().split(" ")[0]);
+            // chroot would show the image's host path here; after pivot_root it is its namespace's "/"
+            assertEquals(Path.of("/"), Files.readSymbolicLink(Path.of("/proc/" + c.pid() + "/root")), "the init's root");
+            assertEquals(Path.of("/"), Files.readSymbolicLink(Path.of("/proc/" + task + "/root")), "the task's root");
+        } finally {
+            c.destroy(Duration.ZERO);
+        }
+        List<String> mountPoints = Files.readAllLines(sandbox.resolve("mountinfo")).stream().map(l -> l.split(" ")[4])
+                .toList();
+        assertEquals("/", mountPoints.get(0), mountPoints.toString());
+        assertTrue(mountPoints.stream().allMatch(m -> m.equals("/") || Stream.of("/proc", "/sys", "/dev", "/mnt/mesos/sandbox")
+                .anyMatch(m::startsWith)), "PID 1 sees only the container's mounts: " + mountPoints);
+        assertEquals(List.of("bin", "dev", "etc", "mnt", "proc", "sys", "work"), Files.readAllLines(sandbox.resolve("root")),
+                "PID 1's root is the image");
+        assertEquals("/", Files.readString(sandbox.resolve("up")).trim(), ".. stops at the image's root");
+        assertFalse(Files.readString(sandbox.resolve("up-ls")).contains("usr"));
+    }
+
+    @Test
+    void withoutAPidNamespaceTheTaskIsPivotedToo() throws Exception {
+        String script = "ls / > /mnt/mesos/sandbox/root; touch /mnt/mesos/sandbox/ready; exec sleep 60";
+        LaunchedContainer c = launch("filesystem/linux", null, Optional.empty(), script);
+        try {
+            awaitFile(sandbox.resolve("ready"));
+            assertEquals(Path.of("/"), Files.readSymbolicLink(Path.of("/proc/" + c.pid() + "/root")));
+        } finally {
+            c.destroy(Duration.ZERO);
+        }
+        assertEquals(List.of("bin", "dev", "etc", "mnt", "proc", "sys", "work"), Files.readAllLines(sandbox.resolve("root")));
+    }
+
+    @Test
+    void kernelKnobsAreReadOnlyAndSensitivePathsMaskedWithAndWithoutAPidNamespace() throws Exception {
+        // rewriting the hostname with itself is harmless even where it would not be refused
+        String script = "cat /proc/sys/kernel/hostname > /proc/sys/kernel/hostname || echo refused; cat /proc/keys | wc -c;"
+                + " ls /sys/firmware | wc -l; cat /proc/timer_list | wc -c; echo > /proc/keys || echo refused;"
+                + " grep -c . /proc/sys/kernel/ostype";
+        for (String isolation : List.of("filesystem/linux,namespaces/pid", "filesystem/linux")) {
+            LaunchedContainer c = launch(isolation, null, Optional.empty(), script);
+            assertEquals(0, c.exit().get(30, TimeUnit.SECONDS));
+            List<String> out = Files.readAllLines(sandbox.resolve("stdout")).stream().map(String::trim).toList();
+            assertEquals(List.of("refused", "0", "0", "0", "1"), out, isolation + ": " + Files.readString(sandbox.resolve("stderr")));
+            assertTrue(Files.readString(sandbox.resolve("stderr")).contains("Read-only file system"));
+        }
+    }
+
+    @Test
+    void aUserOfTheImageWithReducedCapabilities() throws Exception {
+        ContainerInfo info = ContainerInfo.newBuilder().setType(ContainerInfo.Type.MESOS)
+                .setLinuxInfo(corral.isolator.spi.mesos.LinuxInfo.newBuilder().setEffectiveCapabilities(CapabilityInfo.newBuilder()
+                        .addCapabilities(CapabilityInfo.Capability.NET_RAW)))
+                .build();
+        String script = "id -u; id -G; grep -E '^Cap(Eff|Bnd)' /proc/self/status; pwd";
+        LaunchedContainer c = launch("filesystem/linux,namespaces/pid,linux/capabilities", "app", Optional.of(info),
+                script);
+        assertEquals(0, c.exit().get(30, TimeUnit.SECONDS), Files.readString(sandbox.resolve("stderr")));
+        assertEquals(List.of("1234", "2345 3456", "CapEff:\t0000000000002000", "CapBnd:\t0000000000002000", "/work"),
+                Files.readAllLines(sandbox.resolve("stdout")), Files.readString(sandbox.resolve("stderr")));
+    }
+
+    @Test
+    void aTaskThatIsNotInTheImageFailsInsideIt() throws Exception {
+        Files.copy(BUSYBOX, work.resolve("on-host-only"));
+        LaunchSpec spec = spec("filesystem/linux,namespaces/pid", null, Optional.empty(),
+                List.of(work.resolve("on-host-only").toString()));
+        LaunchedContainer c = launcher.launch(spec);
+        c.start();
+        assertEquals(127 << 8, c.exit().get(30, TimeUnit.SECONDS));
+        assertTrue(Files.readString(spec.stderr()).contains("on-host-only: not found"), Files.readString(spec.stderr()));
+    }
+
+    @Test
+    void whenThePivotFailsTheTaskNeverRuns() throws Exception {
+        LaunchSpec spec = spec("filesystem/linux,namespaces/pid", null, Optional.empty(),
+                List.of("sh", "-c", "touch /mnt/mesos/sandbox/ran"));
+        LaunchedContainer c = launcher.launch(spec);
+        // take the root filesystem's mount away inside the container (once unshare --mount-proc has
+        // made its namespace and exec'd the init): pivot_root needs a mount point
+        Path exe = Path.of("/proc/" + c.pid() + "/exe");
+        for (int i = 0; i < 300 && Files.readSymbolicLink(exe).toString().endsWith("unshare"); i++) {
+            Thread.sleep(10);
+        }
+        ThrowawayThread.run("test-umount", () -> {
+            Namespaces.unshare(Namespaces.CLONE_FS);
+            int fd = Spawn.open("/proc/" + c.pid() + "/ns/mnt", Spawn.O_RDONLY);
+            try {
+                Namespaces.setns(fd, LinuxNamespaces.CLONE_NEWNS);
+            } finally {
+                Spawn.close(fd);
+            }
+            Mounts.umount2(rootfs.toString(), Mounts.MNT_DETACH);
+            return null;
+        });
+
+        LaunchException e = assertThrows(LaunchException.class, c::start);
+
+        // the first step to need the rootfs's mount fails: a read-only /proc knob or pivot_root itself
+        assertTrue(e.getMessage().startsWith("Failed to enter the root filesystem '" + rootfs + "': "), e.getMessage());
+        assertTrue(e.getMessage().matches(".*: E[A-Z]+ \\(.*\\)$"), e.getMessage());
+        assertEquals(1 << 8, c.exit().get(30, TimeUnit.SECONDS), "the chain got EOF instead of a go");
+        assertFalse(Files.exists(sandbox.resolve("ran")));
+    }
+
+    private LaunchedContainer launch(String isolation, String user, Optional<ContainerInfo> info, String script)
+            throws Exception {
+        LaunchedContainer c = launcher.launch(spec(isolation, user, info, List.of("sh", "-c", script)));
+        c.start();
+        return c;
+    }
+
+    private LaunchSpec spec(String isolation, String user, Optional<ContainerInfo> info, List<String> argv)
+            throws Exception {
+        ContainerID id = ContainerID.newBuilder().setValue("rootfs-" + UUID.randomUUID().toString().substring(0, 8)).build();
+        ContainerConfig.Builder config = ContainerConfig.newBuilder().setDirectory(sandbox.toString())
+                .setRootfs(rootfs.toString()).setCommandInfo(CommandInfo.newBuilder().setValue("sh"));
+        info.ifPresent(config::setContainerInfo);
+        if (user != null) {
+            config.setUser(user);
+        }
+        List<ContainerLaunchInfo> infos = new ArrayList<>();
+        for (Isolator isolator : isolators(isolation.split(","))) {
+            isolator.prepare(id, config.build()).ifPresent(infos::add);
+        }
+        ContainerLaunchInfo.Builder merged = ContainerLaunchInfo.newBuilder();
+        infos.forEach(merged::mergeFrom);
+        List<Integer> clone = List.copyOf(new TreeSet<>(merged.getCloneNamespacesList()));
+        merged.clearCloneNamespaces().addAllCloneNamespaces(clone).setRootfs(rootfs.toString());
+        return new LaunchSpec(id, sandbox, merged.build(), argv, Map.of("PATH", "/bin"), Path.of("/work"), user,
+                sandbox.resolve("stdout"), sandbox.resolve("stderr"), null);
+    }
+
+    private List<Isolator> isolators(String... ids) {
+        getClass().getModule().addUses(IsolatorProvider.class);
+        Map<String, IsolatorProvider> providers = ServiceLoader.load(IsolatorProvider.class).stream()
+                .map(ServiceLoader.Provider::get).collect(Collectors.toMap(IsolatorProvider::id, p -> p));
+        TestContext context = TestContext.of(work, Map.of(), ids);
+        return Stream.of(ids).map(id -> providers.get(id).create(context).isolator().orElseThrow()).toList();
+    }
+
+    private static void awaitFile(Path file) throws InterruptedException {
+        for (int i = 0; i < 300 && !Files.exists(file); i++) {
+            Thread.sleep(100);
+        }
+        assertTrue(Files.exists(file), file + " never appeared");
+    }
+
+    private static List<String> mountsUnder(Path dir) throws IOException {
+        return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream().map(l -> l.split(" ")[4])
+                .filter(m -> m.startsWith(dir.toString())).toList();
+    }
+}

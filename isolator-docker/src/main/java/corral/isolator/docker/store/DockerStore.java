@@ -9,14 +9,19 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -38,6 +43,7 @@ import java.util.zip.GZIPInputStream;
 public final class DockerStore {
 
     static final String WHITEOUTS = "whiteouts";
+    private static final String LOCK = ".lock";
     /** Layers at least this large (in the archive) report their extraction every tenth. */
     static final long LARGE_LAYER = 16L << 20;
     private static final System.Logger LOG = System.getLogger(DockerStore.class.getName());
@@ -93,16 +99,38 @@ public final class DockerStore {
     }
 
     /**
-     * Removes what interrupted extractions left in {@code staging/}. Call once at agent start,
-     * before any {@link #get}.
+     * Removes what interrupted extractions left in {@code staging/}, leaving alone the extractions
+     * another agent sharing the store is doing (their lock is held). Call at agent start.
      *
      * @throws IOException when it cannot be removed
      */
     public void removeStaging() throws IOException {
         try (var leftovers = Files.list(storeDir.resolve("staging"))) {
             for (Path p : (Iterable<Path>) leftovers::iterator) {
+                String name = p.getFileName().toString();
+                Path lock = name.endsWith(LOCK) ? p : p.resolveSibling(name + LOCK);
+                if (inUse(lock)) {
+                    continue;
+                }
                 FileTrees.delete(p);
+                Files.deleteIfExists(lock);
             }
+        }
+    }
+
+    /** @return whether a process (this one included) holds the lock of an extraction in progress */
+    private static boolean inUse(Path lock) throws IOException {
+        try (FileChannel channel = FileChannel.open(lock, StandardOpenOption.WRITE)) {
+            FileLock free = channel.tryLock();
+            if (free == null) {
+                return true;
+            }
+            free.release();
+            return false;
+        } catch (NoSuchFileException e) {
+            return false;
+        } catch (OverlappingFileLockException e) {
+            return true; // held by this agent: file locks belong to the whole JVM
         }
     }
 
@@ -187,55 +215,64 @@ public final class DockerStore {
             extracted.incrementAndGet();
             long started = System.nanoTime();
             Path staging = storeDir.resolve("staging").resolve(hex + "." + UUID.randomUUID());
-            try {
-                Files.createDirectory(staging);
-                Path rootfs = staging.resolve("rootfs");
-                Files.createDirectory(rootfs);
-                Files.setAttribute(rootfs, "unix:mode", 0755);
-                LayerExtractor extractor = new LayerExtractor(rootfs, what, setuid, chown);
-                MessageDigest blob = Digests.sha256();
-                MessageDigest diff = Digests.sha256();
-                CountingStream counted = new CountingStream(archive.open(member.member()));
-                Runnable afterEntry = size < largeLayer ? () -> { } : tenths(what, size, counted);
-                try (InputStream raw = new ReadingDigestStream(counted, blob);
-                        BufferedInputStream buffered = new BufferedInputStream(raw, 1 << 16)) {
-                    buffered.mark(4);
-                    byte[] magic = buffered.readNBytes(4);
-                    buffered.reset();
-                    InputStream uncompressed;
-                    if (magic.length >= 2 && (magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b) {
-                        uncompressed = new GZIPInputStream(buffered, 1 << 16);
-                    } else if (magic.length == 4 && (magic[0] & 0xff) == 0x28 && (magic[1] & 0xff) == 0xb5
-                            && (magic[2] & 0xff) == 0x2f && (magic[3] & 0xff) == 0xfd) {
-                        throw new IOException(what + " is zstd-compressed, which is not supported");
-                    } else {
-                        uncompressed = buffered;
+            // locked while in use: an agent starting meanwhile (removeStaging) leaves it alone
+            Path stagingLock = staging.resolveSibling(staging.getFileName() + LOCK);
+            try (FileChannel lockFile = FileChannel.open(stagingLock, StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE); FileLock held = lockFile.lock()) {
+                try {
+                    Files.createDirectory(staging);
+                    Path rootfs = staging.resolve("rootfs");
+                    Files.createDirectory(rootfs);
+                    Files.setAttribute(rootfs, "unix:mode", 0755);
+                    LayerExtractor extractor = new LayerExtractor(rootfs, what, setuid, chown);
+                    MessageDigest blob = Digests.sha256();
+                    MessageDigest diff = Digests.sha256();
+                    CountingStream counted = new CountingStream(archive.open(member.member()));
+                    Runnable afterEntry = size < largeLayer ? () -> { } : tenths(what, size, counted);
+                    try (InputStream raw = new ReadingDigestStream(counted, blob);
+                            BufferedInputStream buffered = new BufferedInputStream(raw, 1 << 16)) {
+                        buffered.mark(4);
+                        byte[] magic = buffered.readNBytes(4);
+                        buffered.reset();
+                        InputStream uncompressed;
+                        if (magic.length >= 2 && (magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b) {
+                            uncompressed = new GZIPInputStream(buffered, 1 << 16);
+                        } else if (magic.length == 4 && (magic[0] & 0xff) == 0x28 && (magic[1] & 0xff) == 0xb5
+                                && (magic[2] & 0xff) == 0x2f && (magic[3] & 0xff) == 0xfd) {
+                            throw new IOException(what + " is zstd-compressed, which is not supported");
+                        } else {
+                            uncompressed = buffered;
+                        }
+                        DigestInputStream digesting = new ReadingDigestStream(uncompressed, diff);
+                        extractor.extract(digesting, afterEntry);
+                        digesting.transferTo(OutputStream.nullOutputStream());
+                        buffered.transferTo(OutputStream.nullOutputStream());
                     }
-                    DigestInputStream digesting = new ReadingDigestStream(uncompressed, diff);
-                    extractor.extract(digesting, afterEntry);
-                    digesting.transferTo(OutputStream.nullOutputStream());
-                    buffered.transferTo(OutputStream.nullOutputStream());
+                    String blobDigest = Digests.of(blob);
+                    if (member.blobDigest().isPresent() && !member.blobDigest().get().equals(blobDigest)) {
+                        throw new IOException(what + " (archive member '" + member.member()
+                                + "') does not match its digest: expected " + member.blobDigest().get() + ", got "
+                                + blobDigest);
+                    }
+                    String diffDigest = Digests.of(diff);
+                    if (!diffDigest.equals(diffId)) {
+                        throw new IOException(what + " (archive member '" + member.member()
+                                + "') does not match its diff_id: expected " + diffId + ", got " + diffDigest);
+                    }
+                    List<String> lines = extractor.whiteouts().stream().map(Whiteout::line).toList();
+                    Files.write(staging.resolve(WHITEOUTS), lines);
+                    if (!publish(staging, directory)) {
+                        LOG.log(Level.DEBUG, "Layer " + diffId + " appeared in the store meanwhile");
+                    }
+                    progress.accept("Extracted " + what + ": " + extractor.entries() + " entries, "
+                            + megabytes(extractor.bytes()) + " in " + (System.nanoTime() - started) / 1_000_000
+                            + " ms");
+                    return new StoredLayer(diffId, directory);
+                } finally {
+                    FileTrees.delete(staging);
                 }
-                String blobDigest = Digests.of(blob);
-                if (member.blobDigest().isPresent() && !member.blobDigest().get().equals(blobDigest)) {
-                    throw new IOException(what + " (archive member '" + member.member()
-                            + "') does not match its digest: expected " + member.blobDigest().get() + ", got " + blobDigest);
-                }
-                String diffDigest = Digests.of(diff);
-                if (!diffDigest.equals(diffId)) {
-                    throw new IOException(what + " (archive member '" + member.member()
-                            + "') does not match its diff_id: expected " + diffId + ", got " + diffDigest);
-                }
-                List<String> lines = extractor.whiteouts().stream().map(Whiteout::line).toList();
-                Files.write(staging.resolve(WHITEOUTS), lines);
-                if (!publish(staging, directory)) {
-                    LOG.log(Level.DEBUG, "Layer " + diffId + " appeared in the store meanwhile");
-                }
-                progress.accept("Extracted " + what + ": " + extractor.entries() + " entries, "
-                        + megabytes(extractor.bytes()) + " in " + (System.nanoTime() - started) / 1_000_000 + " ms");
-                return new StoredLayer(diffId, directory);
             } finally {
-                FileTrees.delete(staging);
+                Files.deleteIfExists(stagingLock);
             }
         }
     }

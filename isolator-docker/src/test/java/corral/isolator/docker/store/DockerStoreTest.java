@@ -194,6 +194,56 @@ class DockerStoreTest {
         assertEquals(2, lines.size(), lines.toString());
     }
 
+    @Test
+    void anAgentStartingWhileAnotherExtractsRemovesOnlyDeadStaging() throws Exception {
+        TarBuilder big = new TarBuilder();
+        for (int f = 0; f < 50; f++) {
+            big.file("f" + f, 0644, new byte[20_000]);
+        }
+        TestImages.Image image = new TestImages.Image().layer(big.build(), false).cmd("/f0");
+        image.writeDockerSave(registry.resolve("big.tar"), "big:1");
+        // what a crashed extraction leaves: a staging directory and its lock file, nobody holding it
+        Path dead = Files.createDirectories(storeDir.resolve("staging/dead.1/rootfs"));
+        Files.writeString(storeDir.resolve("staging/dead.1.lock"), "");
+        CountDownLatch paused = new CountDownLatch(1);
+        CountDownLatch resume = new CountDownLatch(1);
+        DockerStore extracting = new DockerStore(storeDir, registry, SetuidPolicy.KEEP, root, 1, line -> {
+            if (line.endsWith("MB)") && paused.getCount() > 0) {
+                paused.countDown(); // the first tenth: hold the extraction half-way
+                try {
+                    resume.await(60, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<StoredImage> get = pool.submit(() -> extracting.get(ImageReference.parse("big:1")));
+            assertTrue(paused.await(60, TimeUnit.SECONDS));
+            List<Path> inProgress;
+            try (Stream<Path> s = Files.list(storeDir.resolve("staging"))) {
+                inProgress = s.filter(p -> !p.getFileName().toString().startsWith("dead.")).sorted().toList();
+            }
+
+            new DockerStore(storeDir, registry, SetuidPolicy.KEEP, root).removeStaging();
+
+            try (Stream<Path> s = Files.list(storeDir.resolve("staging"))) {
+                assertEquals(inProgress, s.sorted().toList(), "the dead extraction is removed, the live one kept");
+            }
+            resume.countDown();
+            assertEquals(image.diffIds().get(0), get.get(60, TimeUnit.SECONDS).layers().get(0).digest());
+        } finally {
+            resume.countDown();
+            pool.shutdownNow();
+        }
+        assertEmpty(storeDir.resolve("staging"));
+        try (Stream<Path> files = Files.list(storeDir.resolve("layers").resolve(image.diffIds().get(0).substring(7))
+                .resolve("rootfs"))) {
+            assertEquals(50, files.count());
+        }
+    }
+
     /** Three layers of 200 files each: long enough to extract that concurrent launches overlap. */
     static TestImages.Image threeLayers() {
         TestImages.Image image = new TestImages.Image();

@@ -1,4 +1,5 @@
-// Launch-to-exit latency of /bin/true: Corral's Linux launcher (Java API, warm JVM) against crun, runc,
+// Launch-to-exit latency of /bin/true: Corral's Linux launcher (Java API, warm JVM; also into crun's own
+// busybox root filesystem with filesystem/linux) against crun, runc,
 // bwrap, unshare(1) and plain fork/exec, interleaved in shuffled order each round. Run by ./run.
 import corral.agent.launcher.LaunchSpec;
 import corral.agent.launcher.linux.LinuxContainer;
@@ -39,6 +40,7 @@ public class LaunchBench {
     static Path work;
     static LinuxLauncher launcher;
     static List<Isolator> isolators;
+    static List<Isolator> rootfsIsolators;
     static final com.sun.management.OperatingSystemMXBean OS =
             (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
@@ -52,6 +54,8 @@ public class LaunchBench {
         Path roTarget = Files.createDirectories(work.resolve("mnt-ro"));
         Path rwTarget = Files.createDirectories(work.resolve("mnt-rw"));
         isolators = isolators("filesystem/shared", "namespaces/pid");
+        rootfsIsolators = isolators("filesystem/linux", "namespaces/pid");
+        Path rootfs = bundle.resolve("rootfs");
 
         Map<String, Variant> variants = new LinkedHashMap<>();
         variants.put("fork/exec /bin/true (from the JVM)", r -> external(List.of("/bin/true")));
@@ -68,6 +72,7 @@ public class LaunchBench {
                 "bench-runc-" + r)));
         variants.put("corral linux launcher (pid+shared, 2 vols)", r -> corral(r, ro, rw, roTarget, rwTarget, false));
         variants.put("corral ... + exit status file", r -> corral(r, ro, rw, roTarget, rwTarget, true));
+        variants.put("corral rootfs (pid+filesystem/linux, pivot)", r -> corralRootfs(r, rootfs));
 
         List<String> names = new ArrayList<>(variants.keySet());
         for (int warm = 0; warm < 20; warm++) {
@@ -168,6 +173,33 @@ public class LaunchBench {
         long agentCpu = (OS.getProcessCpuTime() - cpu0) / 1000;
         if (status != 0) {
             throw new IllegalStateException("corral launch failed: " + status + ": " + Files.readString(spec.stderr()));
+        }
+        return new long[] {wall, agentCpu + c.cpuMicros()};
+    }
+
+    /** The same busybox root filesystem as crun's bundle, entered with pivot_root (filesystem/linux). */
+    static long[] corralRootfs(int round, Path rootfs) throws Exception {
+        Path sandbox = Files.createDirectories(work.resolve("sandbox"));
+        ContainerID id = ContainerID.newBuilder().setValue("bench-r" + round).build();
+        ContainerConfig config = ContainerConfig.newBuilder().setDirectory(sandbox.toString()).setRootfs(rootfs.toString())
+                .setCommandInfo(CommandInfo.newBuilder().setValue("/bin/true")).build();
+        long cpu0 = OS.getProcessCpuTime();
+        long t0 = System.nanoTime();
+        ContainerLaunchInfo.Builder merged = ContainerLaunchInfo.newBuilder();
+        for (Isolator isolator : rootfsIsolators) {
+            isolator.prepare(id, config).ifPresent(merged::mergeFrom);
+        }
+        List<Integer> clone = List.copyOf(new TreeSet<>(merged.getCloneNamespacesList()));
+        merged.clearCloneNamespaces().addAllCloneNamespaces(clone).setRootfs(rootfs.toString());
+        LaunchSpec spec = new LaunchSpec(id, sandbox, merged.build(), List.of("/bin/true"), Map.of("PATH", "/bin"),
+                Path.of("/"), null, sandbox.resolve("stdout"), sandbox.resolve("stderr"), null);
+        LinuxContainer c = (LinuxContainer) launcher.launch(spec);
+        c.start();
+        int status = c.exit().get(30, TimeUnit.SECONDS);
+        long wall = System.nanoTime() - t0;
+        long agentCpu = (OS.getProcessCpuTime() - cpu0) / 1000;
+        if (status != 0) {
+            throw new IllegalStateException("corral rootfs launch failed: " + status + ": " + Files.readString(spec.stderr()));
         }
         return new long[] {wall, agentCpu + c.cpuMicros()};
     }

@@ -41,6 +41,7 @@ public record Errno(int number) {
         put(30, "EROFS", "Read-only file system");
         put(31, "EMLINK", "Too many links");
         put(32, "EPIPE", "Broken pipe");
+        put(34, "ERANGE", "Numerical result out of range");
         put(36, "ENAMETOOLONG", "File name too long");
         put(38, "ENOSYS", "Function not implemented");
         put(39, "ENOTEMPTY", "Directory not empty");
@@ -59,6 +60,8 @@ public record Errno(int number) {
     public static final int ESRCH = 3;
     /** Interrupted system call. */
     public static final int EINTR = 4;
+    /** Bad file descriptor. */
+    public static final int EBADF = 9;
     /** No child processes. */
     public static final int ECHILD = 10;
     /** Resource temporarily unavailable. */
@@ -71,6 +74,8 @@ public record Errno(int number) {
     public static final int EEXIST = 17;
     /** Invalid argument. */
     public static final int EINVAL = 22;
+    /** Numerical result out of range (also: a buffer too small). */
+    public static final int ERANGE = 34;
     /** Inappropriate ioctl for device. */
     public static final int ENOTTY = 25;
     /** Not a directory. */

@@ -1,5 +1,6 @@
 package corral.agent.checkpoint;
 
+import corral.agent.containerizer.ContainerIds;
 import corral.isolator.spi.mesos.ContainerID;
 import java.nio.file.Path;
 
@@ -61,8 +62,9 @@ public record CheckpointLayout(Path runtimeDir) {
     }
 
     /**
-     * Mesos's rule for container ids: they name directories, so they must be non-empty path
-     * characters without {@code /}, and {@code .} and {@code ..} are reserved.
+     * Mesos's rule for container ids, the containerizer's ({@code ContainerIds}): they name
+     * directories, so only {@code A-Z a-z 0-9 - _ .}, not empty, and {@code .} and {@code ..} are
+     * reserved.
      *
      * @param value a container id value
      * @return why it is not a valid id, or {@code null} when it is
@@ -74,14 +76,12 @@ public record CheckpointLayout(Path runtimeDir) {
         if (value.equals(".") || value.equals("..")) {
             return "'ContainerID.value' '" + value + "' is reserved";
         }
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c == '/' || c == '\0' || Character.isWhitespace(c) || Character.isISOControl(c)) {
-                return "'ContainerID.value' '" + value + "' contains invalid characters";
-            }
+        // the containerizer's rule (ContainerIds), in the words of Mesos's HTTP validation
+        if (!ContainerIds.hasOnlyAllowedCharacters(value)) {
+            return "'ContainerID.value' '" + value + "' contains invalid characters";
         }
-        if (value.length() > 242) {
-            return "'ContainerID.value' is longer than 242 characters";
+        if (value.length() > ContainerIds.MAX_LENGTH) {
+            return "'ContainerID.value' is longer than " + ContainerIds.MAX_LENGTH + " characters";
         }
         return null;
     }

@@ -5,7 +5,8 @@ import corral.isolator.spi.mesos.ContainerID;
 /** Container ids: Mesos's validation and printing. */
 public final class ContainerIds {
 
-    private static final int NAME_MAX = 255;
+    /** The longest id value: it names directories and, with a short suffix, checkpoint files. */
+    public static final int MAX_LENGTH = 242;
 
     private ContainerIds() {
     }
@@ -20,7 +21,7 @@ public final class ContainerIds {
 
     /**
      * Checks that an id can name a directory: Mesos's characters ({@code A-Z a-z 0-9 - _ .}), not
-     * empty, not {@code .} or {@code ..}, at most 255 characters; the same for every parent.
+     * empty, not {@code .} or {@code ..}, at most {@link #MAX_LENGTH} characters; the same for every parent.
      *
      * @param id a container id
      * @return the problem, naming {@code container_id} and the value, or {@code null} when valid
@@ -30,17 +31,25 @@ public final class ContainerIds {
         String why = null;
         if (value.isEmpty()) {
             why = "it must not be empty";
-        } else if (value.length() > NAME_MAX) {
-            why = "it must not be longer than " + NAME_MAX + " characters";
+        } else if (value.length() > MAX_LENGTH) {
+            why = "it must not be longer than " + MAX_LENGTH + " characters";
         } else if (value.equals(".") || value.equals("..")) {
             why = "'.' and '..' are disallowed";
-        } else if (!value.chars().allMatch(ContainerIds::allowed)) {
+        } else if (!hasOnlyAllowedCharacters(value)) {
             why = "only letters, digits, '-', '_' and '.' are allowed";
         }
         if (why != null) {
             return "Invalid container_id '" + value + "': " + why;
         }
         return id.hasParent() ? problem(id.getParent()) : null;
+    }
+
+    /**
+     * @param value an id value
+     * @return whether it holds only Mesos's characters ({@code A-Z a-z 0-9 - _ .})
+     */
+    public static boolean hasOnlyAllowedCharacters(String value) {
+        return value.chars().allMatch(ContainerIds::allowed);
     }
 
     private static boolean allowed(int c) {

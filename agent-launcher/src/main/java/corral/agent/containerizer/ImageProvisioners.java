@@ -1,6 +1,7 @@
 package corral.agent.containerizer;
 
 import com.typesafe.config.Config;
+import corral.agent.config.AgentSettings;
 import corral.agent.discovery.AgentIsolatorContext;
 import corral.isolator.spi.ImageProvisioner;
 import corral.isolator.spi.ImageProvisionerProvider;
@@ -51,15 +52,16 @@ public final class ImageProvisioners {
     public static ImageProvisioners create(Config config, ContainerizerSettings settings, List<String> isolation,
             boolean isRoot) {
         String path = "corral.agent.image_providers";
-        if (!config.hasPath(path) || config.getString(path).isBlank()) {
+        List<String> types = AgentSettings.imageProviders(config.hasPath(path) ? config.getString(path) : "");
+        if (types.isEmpty()) {
             return NONE;
         }
         Map<Image.Type, ImageProvisioner> byType = new EnumMap<>(Image.Type.class);
         ImageProvisioners.class.getModule().addUses(ImageProvisionerProvider.class);
         List<ImageProvisionerProvider> providers = new ArrayList<>();
         ServiceLoader.load(ImageProvisionerProvider.class, ImageProvisioners.class.getClassLoader()).forEach(providers::add);
-        for (String name : config.getString(path).split(",")) {
-            String type = name.trim().toUpperCase(Locale.ROOT);
+        for (String name : types) {
+            String type = name.toUpperCase(Locale.ROOT);
             Image.Type imageType;
             try {
                 imageType = Image.Type.valueOf(type);
@@ -69,9 +71,9 @@ public final class ImageProvisioners {
             ImageProvisionerProvider provider = providers.stream()
                     .filter(p -> p.type().equalsIgnoreCase(type)).findFirst()
                     .orElseThrow(() -> new IsolatorException("Failed to create provisioner: no image provider for '"
-                            + name.trim() + "' is installed"));
+                            + name + "' is installed"));
             if (provider.spiVersion() > Spi.MAJOR_VERSION) {
-                throw new IsolatorException("Failed to create provisioner: the '" + name.trim()
+                throw new IsolatorException("Failed to create provisioner: the '" + name
                         + "' image provider needs SPI " + provider.spiVersion() + ", this agent has " + Spi.MAJOR_VERSION);
             }
             AgentIsolatorContext context = AgentIsolatorContext.forIsolator("image/" + type.toLowerCase(Locale.ROOT),

@@ -106,7 +106,9 @@ public final class IsolationSelector {
         if (!LAUNCHERS.contains(settings.launcher())) {
             problems.add("Unknown or unsupported launcher: " + settings.launcher());
         }
-        settings.imageProviders().ifPresent(providers -> checkImageProviders(providers, names, settings, problems));
+        if (!settings.imageProviders().isEmpty()) {
+            checkImageProviders(settings.imageProviders(), names, settings, problems);
+        }
 
         List<DiscoveredIsolator> selected = new ArrayList<>();
         List<String> unknown = new ArrayList<>();
@@ -149,15 +151,14 @@ public final class IsolationSelector {
                 .thenComparing(DiscoveredIsolator::id);
     }
 
-    private static void checkImageProviders(String providers, Set<String> names, AgentSettings settings,
+    private static void checkImageProviders(List<String> types, Set<String> names, AgentSettings settings,
             List<String> problems) {
         boolean docker = false;
-        for (String type : providers.split(",")) {
-            String t = type.strip();
-            if (t.toUpperCase(Locale.ROOT).equals("DOCKER")) {
+        for (String type : types) {
+            if (type.equalsIgnoreCase("DOCKER")) {
                 docker = true;
             } else {
-                problems.add("Unknown image type '" + t + "'");
+                problems.add("Unknown image type '" + type + "'");
             }
         }
         if (!names.contains("filesystem/linux")) {

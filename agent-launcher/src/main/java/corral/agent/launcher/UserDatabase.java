@@ -1,6 +1,8 @@
 package corral.agent.launcher;
 
+import corral.bindings.NativeException;
 import corral.bindings.RootedPaths;
+import corral.bindings.Users;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,8 +14,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The users a container's task may run as: the host's ({@code /etc/passwd}), or, for a container
- * with a root filesystem, the image's ({@code /etc/passwd} and {@code /etc/group} inside it, read
+ * The users a container's task may run as: the host's (through NSS, as {@code getpwnam(3)} sees
+ * them), or, for a container with a root filesystem, the image's ({@code /etc/passwd} and {@code /etc/group} inside it, read
  * with its symlinks kept inside, only as regular files of at most 1 MiB: the image is untrusted).
  * Immutable and thread-safe.
  */
@@ -32,7 +34,7 @@ public final class UserDatabase {
 
     private static final long MAX_BYTES = 1 << 20;
 
-    private final List<String> passwd;
+    private final List<String> passwd; // null on the host: NSS
     private final List<String> group; // null on the host: its own group lookup applies
     private final String where;
 
@@ -42,23 +44,9 @@ public final class UserDatabase {
         this.where = where;
     }
 
-    /** @return the host's users (none if {@code /etc/passwd} cannot be read) */
+    /** @return the host's users */
     public static UserDatabase host() {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(Path.of("/etc/passwd"), StandardCharsets.ISO_8859_1);
-        } catch (IOException e) {
-            lines = List.of();
-        }
-        return new UserDatabase(lines, null, "on this host");
-    }
-
-    /**
-     * @param passwd the lines of a host {@code /etc/passwd}
-     * @return a host database with those users (for tests)
-     */
-    public static UserDatabase host(List<String> passwd) {
-        return new UserDatabase(List.copyOf(passwd), null, "on this host");
+        return new UserDatabase(null, null, "on this host");
     }
 
     /**
@@ -81,6 +69,9 @@ public final class UserDatabase {
      * @throws LaunchException if there is no such user, or its entry's ids are not numbers
      */
     public User find(String user) throws LaunchException {
+        if (passwd == null) {
+            return findOnHost(user);
+        }
         for (String line : passwd) {
             String[] fields = line.split(":", -1);
             if (fields.length >= 4 && (fields[0].equals(user) || fields[2].equals(user) && isNumber(user))) {
@@ -116,6 +107,24 @@ public final class UserDatabase {
             }
         }
         return List.copyOf(gids);
+    }
+
+    private User findOnHost(String user) throws LaunchException {
+        try {
+            Optional<Users.Passwd> entry = Users.getpwnam(user);
+            if (entry.isEmpty() && isNumber(user)) {
+                entry = Users.getpwuid(Long.parseLong(user));
+            }
+            if (entry.isPresent()) {
+                return new User(entry.get().name(), entry.get().uid(), entry.get().gid(), true);
+            }
+        } catch (NativeException e) {
+            throw new LaunchException("Failed to get user information for '" + user + "': " + e.getMessage(), e);
+        }
+        if (isNumber(user)) {
+            return new User(user, Long.parseLong(user), Long.parseLong(user), false);
+        }
+        throw new LaunchException("Invalid user '" + user + "': no such user " + where);
     }
 
     private static boolean isNumber(String text) {

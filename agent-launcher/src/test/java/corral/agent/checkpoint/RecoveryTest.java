@@ -292,7 +292,7 @@ class RecoveryTest {
 
     @Test
     void containerIdsThatCannotNameADirectoryAreRefused() {
-        for (String bad : List.of("", ".", "..", "a/b", "a b", "x\u0000")) {
+        for (String bad : List.of("", ".", "..", "a/b", "a b", "x\u0000", "a:b", "x".repeat(243))) {
             assertTrue(CheckpointLayout.idProblem(bad) != null, "'" + bad + "'");
         }
         assertEquals(null, CheckpointLayout.idProblem("c-1.2_3"));

@@ -316,6 +316,11 @@ class OperatorApiTest {
         assertTrue(r.body().contains("'ContainerID.value' '../etc' contains invalid characters"), r.body());
         assertFalse(Files.exists(tmp.resolve("etc")));
 
+        // the HTTP check and the containerizer's are one rule: refused at validation, not by the launch
+        r = call(launch("a:b", "true"));
+        assertEquals(400, r.statusCode());
+        assertEquals("Failed to validate agent::Call: 'ContainerID.value' 'a:b' contains invalid characters", r.body());
+
         r = call("{\"type\":\"KILL_CONTAINER\",\"kill_container\":{\"container_id\":{\"value\":\"x\"},\"signal\":99}}");
         assertEquals(400, r.statusCode());
         assertTrue(r.body().contains("'kill_container.signal' 99"), r.body());

@@ -2,11 +2,11 @@ package corral.agent.launcher.posix;
 
 import corral.agent.launcher.LaunchException;
 import corral.agent.launcher.LaunchSpec;
+import corral.agent.launcher.UserDatabase;
 import corral.agent.launcher.LaunchedContainer;
 import corral.agent.launcher.Launcher;
 import corral.isolator.spi.mesos.slave.ContainerLaunchInfo;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
@@ -124,23 +124,8 @@ public final class PosixLauncher implements Launcher {
             throw new LaunchException("Cannot run the task as user '" + user
                     + "': the agent does not run as root (it runs as '" + System.getProperty("user.name") + "')");
         }
-        String gid = primaryGroup(user);
-        return List.of(SETPRIV, "--reuid=" + user, "--regid=" + gid, "--init-groups", "--");
-    }
-
-    private static String primaryGroup(String user) throws LaunchException {
-        try {
-            Process id = new ProcessBuilder("id", "-g", "--", user).redirectErrorStream(true).start();
-            String out = new String(id.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            if (id.waitFor() != 0) {
-                throw new LaunchException("Failed to get user information for '" + user + "': " + out);
-            }
-            return out;
-        } catch (IOException e) {
-            throw new LaunchException("Failed to get user information for '" + user + "': " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LaunchException("Interrupted while looking up user '" + user + "'", e);
-        }
+        UserDatabase.User found = UserDatabase.host().find(user);
+        return List.of(SETPRIV, "--reuid=" + found.uid(), "--regid=" + found.gid(),
+                found.listed() ? "--init-groups" : "--clear-groups", "--");
     }
 }

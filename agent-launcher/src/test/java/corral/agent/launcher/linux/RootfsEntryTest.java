@@ -47,7 +47,7 @@ class RootfsEntryTest {
         Path rootfs = Files.createDirectories(tmp.resolve("rootfs"));
         Files.createDirectories(tmp.resolve("sandbox"));
         ContainerProgram program = ContainerProgram.of(spec(rootfs, "/work/dir", null, LinuxNamespaces.CLONE_NEWNS,
-                LinuxNamespaces.CLONE_NEWPID), () -> UserDatabase.host(List.of()));
+                LinuxNamespaces.CLONE_NEWPID), UserDatabase::host);
 
         assertEquals(ContainerProgram.UNSHARE, program.executable());
         assertTrue(program.argv().contains("--mount-proc=" + rootfs + "/proc"), program.argv().toString());
@@ -68,8 +68,8 @@ class RootfsEntryTest {
         Files.createSymbolicLink(rootfs.resolve("w"), Path.of("/"));
         Files.createSymbolicLink(rootfs.resolve("up"), Path.of("../../../.." + outside));
 
-        ContainerProgram.of(spec(rootfs, "/w" + outside + "/made", null, LinuxNamespaces.CLONE_NEWNS), () -> UserDatabase.host(List.of()));
-        ContainerProgram.of(spec(rootfs, "/up/made", null, LinuxNamespaces.CLONE_NEWNS), () -> UserDatabase.host(List.of()));
+        ContainerProgram.of(spec(rootfs, "/w" + outside + "/made", null, LinuxNamespaces.CLONE_NEWNS), UserDatabase::host);
+        ContainerProgram.of(spec(rootfs, "/up/made", null, LinuxNamespaces.CLONE_NEWNS), UserDatabase::host);
 
         assertFalse(Files.exists(outside), "nothing is created on the host");
         assertTrue(Files.isDirectory(rootfs.resolve(outside.toString().substring(1)).resolve("made")));
@@ -85,17 +85,17 @@ class RootfsEntryTest {
         Files.writeString(rootfs.resolve("etc/group"), "app:x:2345:\nextra:x:3456:root,app\nother:x:4567:root\n");
 
         ContainerProgram program = ContainerProgram.of(spec(rootfs, "/", "app", LinuxNamespaces.CLONE_NEWNS),
-                () -> UserDatabase.host(List.of("app:x:1:1::/:/bin/sh")));
+                UserDatabase::host);
 
         int at = program.argv().indexOf(ContainerProgram.SETPRIV);
         assertEquals(List.of(ContainerProgram.SETPRIV, "--reuid=1234", "--regid=2345", "--groups=2345,3456", "--",
                 ContainerProgram.SH), program.argv().subList(at, at + 6), "looked up in the image, not on the host");
 
         LaunchException unknown = assertThrows(LaunchException.class, () -> ContainerProgram.of(
-                spec(rootfs, "/", "nobody", LinuxNamespaces.CLONE_NEWNS), () -> UserDatabase.host(List.of())));
+                spec(rootfs, "/", "nobody", LinuxNamespaces.CLONE_NEWNS), UserDatabase::host));
         assertEquals("Invalid user 'nobody': no such user in the image's /etc/passwd", unknown.getMessage());
         LaunchException bad = assertThrows(LaunchException.class, () -> ContainerProgram.of(
-                spec(rootfs, "/", "bad", LinuxNamespaces.CLONE_NEWNS), () -> UserDatabase.host(List.of())));
+                spec(rootfs, "/", "bad", LinuxNamespaces.CLONE_NEWNS), UserDatabase::host));
         assertEquals("Invalid user 'bad': its entry in the image's /etc/passwd has uid 'x1' and gid '0'",
                 bad.getMessage());
     }
@@ -109,7 +109,7 @@ class RootfsEntryTest {
         assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
 
         LaunchException e = assertThrows(LaunchException.class, () -> ContainerProgram.of(
-                spec(rootfs, "/", "app", LinuxNamespaces.CLONE_NEWNS), () -> UserDatabase.host(List.of())));
+                spec(rootfs, "/", "app", LinuxNamespaces.CLONE_NEWNS), UserDatabase::host));
         assertEquals("Invalid user 'app': no such user in the image's /etc/passwd", e.getMessage());
     }
 
@@ -121,12 +121,12 @@ class RootfsEntryTest {
         ContainerLaunchInfo unbound = full.launchInfo().toBuilder().removeMounts(0).build();
         LaunchSpec spec = new LaunchSpec(full.containerId(), full.sandbox(), unbound, full.argv(), full.environment(),
                 full.workingDirectory(), null, full.stdout(), full.stderr(), full.exitStatusFile());
-        LaunchException e = assertThrows(LaunchException.class, () -> ContainerProgram.of(spec, () -> UserDatabase.host(List.of())));
+        LaunchException e = assertThrows(LaunchException.class, () -> ContainerProgram.of(spec, UserDatabase::host));
         assertEquals("Invalid launch info: 'rootfs' ('" + rootfs + "') must be bind-mounted onto itself (as"
                 + " filesystem/linux declares) so that it can become the container's root", e.getMessage());
 
         LaunchException noMountNs = assertThrows(LaunchException.class, () -> ContainerProgram.of(
-                spec(rootfs, "/", null), () -> UserDatabase.host(List.of())));
+                spec(rootfs, "/", null), UserDatabase::host));
         assertTrue(noMountNs.getMessage().contains("needs a mount namespace"), noMountNs.getMessage());
     }
 }

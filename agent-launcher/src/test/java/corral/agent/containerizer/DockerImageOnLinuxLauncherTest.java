@@ -53,6 +53,7 @@ class DockerImageOnLinuxLauncherTest {
     private final String run = UUID.randomUUID().toString().substring(0, 8);
     private Path dir;
     private DefaultContainerizer containerizer;
+    private ImageProvisioners images;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -85,8 +86,9 @@ class DockerImageOnLinuxLauncherTest {
                     providers.get(id).create(context).isolator().orElseThrow(() -> new AssertionError(id + ": "
                             + providers.get(id).create(context).unavailableReason().orElse("")))));
         }
+        images = ImageProvisioners.create(config, settings, ids, true);
         containerizer = new DefaultContainerizer(settings, new IsolatorPlan(planned),
-                new LinuxLauncher("corral-test-" + run), ImageProvisioners.create(config, settings, ids, true));
+                new LinuxLauncher("corral-test-" + run), images);
     }
 
     @AfterEach
@@ -164,13 +166,21 @@ class DockerImageOnLinuxLauncherTest {
             assertEquals(TaskState.TASK_FINISHED, status.state(), status.toString());
             assertTrue(Files.readString(containerizer.sandbox(id).resolve("stdout")).startsWith("hello from image"));
         }
+        assertEquals(2, extractedLayers(), "the two layers are extracted by the first launch only");
         for (Map.Entry<Path, Object> e : inodes.entrySet()) {
-            assertEquals(e.getValue(), Files.getAttribute(e.getKey().resolve("rootfs"), "unix:ino"), "never re-extracted");
+            assertEquals(e.getValue(), Files.getAttribute(e.getKey().resolve("rootfs"), "unix:ino"), "never replaced");
         }
         try (Stream<Path> left = Files.list(dir.resolve("work/provisioner/containers"))) {
             assertEquals(List.of(), left.toList());
         }
         assertEquals(List.of(), mountsUnder(dir));
+    }
+
+    /** DockerStore.extractedLayers() of the docker provisioner (a plugin's type: this module does not read it). */
+    private long extractedLayers() throws Exception {
+        Object provisioner = images.forType(Image.Type.DOCKER).orElseThrow();
+        Object store = provisioner.getClass().getMethod("store").invoke(provisioner);
+        return (Long) store.getClass().getMethod("extractedLayers").invoke(store);
     }
 
     private FinalStatus launch(ContainerID id) throws Exception {

@@ -7,10 +7,13 @@ import corral.isolator.docker.store.StoredLayer;
 import corral.isolator.docker.store.Whiteout;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,11 +38,16 @@ final class OverlayBackend implements Backend {
 
     @Override
     public List<Path> assemble(List<StoredLayer> layers, Path container) throws IOException {
+        // topmost first; a layer the image has twice (same diff id, one store directory) only at
+        // its topmost place: overlayfs refuses a lower directory given twice (ELOOP), and a
+        // layer applied again on top subsumes what its earlier occurrence did
         List<Path> lower = new ArrayList<>();
         for (int i = layers.size() - 1; i >= 0; i--) {
             StoredLayer layer = layers.get(i);
-            convertWhiteouts(layer);
-            lower.add(layer.rootfs());
+            if (!lower.contains(layer.rootfs())) {
+                convertWhiteouts(layer);
+                lower.add(layer.rootfs());
+            }
         }
         Path upper = container.resolve("upper");
         Path work = container.resolve("work");
@@ -111,26 +119,71 @@ final class OverlayBackend implements Backend {
         }
     }
 
+    /**
+     * Writes a layer's whiteouts in overlayfs's form, once per store: in-process callers are
+     * serialised by a monitor, other agents sharing the store by a lock on {@code overlay-whiteouts.lock}.
+     */
     private static void convertWhiteouts(StoredLayer layer) throws IOException {
         Path marker = layer.directory().resolve(MARKER);
         synchronized (LOCKS.computeIfAbsent(layer.directory(), k -> new Object())) {
             if (Files.exists(marker)) {
                 return;
             }
-            for (Whiteout w : layer.whiteouts()) {
-                Path path = layer.rootfs().resolve(w.path()).normalize();
-                if (!path.startsWith(layer.rootfs())) {
-                    throw new IOException("whiteout '" + w.path() + "' of layer " + layer.digest() + " is outside it");
+            try (FileChannel lockFile = FileChannel.open(layer.directory().resolve(MARKER + ".lock"),
+                    StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                    FileLock lock = lockFile.lock()) {
+                if (Files.exists(marker)) {
+                    return; // another agent converted it meanwhile
                 }
-                if (w.opaque()) {
-                    OverlayMounts.markOpaque(path);
-                } else if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
-                    OverlayMounts.makeWhiteout(path);
+                for (Whiteout w : layer.whiteouts()) {
+                    Path path = realPath(layer.rootfs(), w.path());
+                    if (path == null) {
+                        // a later member of the layer replaced a parent by a symlink or a file: that
+                        // entry hides the lower layers' path already, and nothing is written through it
+                        LOG.log(Level.DEBUG, "Whiteout '" + w.path() + "' of layer " + layer.digest()
+                                + " is not under real directories; it hides nothing more");
+                        continue;
+                    }
+                    BasicFileAttributes existing = FileTrees.attributes(path);
+                    if (w.opaque()) {
+                        if (existing != null && existing.isDirectory()) {
+                            OverlayMounts.markOpaque(path);
+                        }
+                    } else if (existing == null) {
+                        OverlayMounts.makeWhiteout(path);
+                    }
+                }
+                Path temporary = layer.directory().resolve(MARKER + ".tmp");
+                Files.writeString(temporary, "converted\n");
+                Files.move(temporary, marker, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+    }
+
+    /**
+     * @return {@code root/relative} when every directory between root and it is a real directory
+     *     (not a symlink: mknod and setxattr follow links in every component), else null
+     */
+    static Path realPath(Path root, String relative) throws IOException {
+        List<String> parts = new ArrayList<>();
+        for (String part : relative.split("/")) {
+            if (part.equals("..")) {
+                return null;
+            }
+            if (!part.isEmpty() && !part.equals(".")) {
+                parts.add(part);
+            }
+        }
+        Path path = root;
+        for (int i = 0; i < parts.size(); i++) {
+            if (i > 0) {
+                BasicFileAttributes parent = FileTrees.attributes(path);
+                if (parent == null || !parent.isDirectory()) {
+                    return null;
                 }
             }
-            Path temporary = layer.directory().resolve(MARKER + ".tmp");
-            Files.writeString(temporary, "converted\n");
-            Files.move(temporary, marker, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            path = path.resolve(parts.get(i));
         }
+        return path;
     }
 }

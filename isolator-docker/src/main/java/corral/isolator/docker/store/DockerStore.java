@@ -5,23 +5,31 @@ import com.google.protobuf.Value;
 import com.google.protobuf.util.JsonFormat;
 import corral.isolator.spi.docker.ImageManifest;
 import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -35,6 +43,9 @@ import java.util.zip.GZIPInputStream;
 public final class DockerStore {
 
     static final String WHITEOUTS = "whiteouts";
+    private static final String LOCK = ".lock";
+    /** Layers at least this large (in the archive) report their extraction every tenth. */
+    static final long LARGE_LAYER = 16L << 20;
     private static final System.Logger LOG = System.getLogger(DockerStore.class.getName());
 
     private final Path storeDir;
@@ -42,6 +53,9 @@ public final class DockerStore {
     private final SetuidPolicy setuid;
     private final boolean chown;
     private final ConcurrentHashMap<String, Object> layerLocks = new ConcurrentHashMap<>();
+    private final AtomicLong extracted = new AtomicLong();
+    private final long largeLayer;
+    private final Consumer<String> progress;
 
     /**
      * @param storeDir {@code --docker_store_dir}; created when missing
@@ -51,6 +65,17 @@ public final class DockerStore {
      * @throws IOException when the store directory cannot be created
      */
     public DockerStore(Path storeDir, Path registry, SetuidPolicy setuid, boolean chown) throws IOException {
+        this(storeDir, registry, setuid, chown, LARGE_LAYER, DockerStore::progress);
+    }
+
+    /**
+     * @param largeLayer from which size an archive member reports its progress every tenth
+     * @param progress where progress lines go (the agent's log, INFO, which {@code bin/agent} shows on stderr)
+     */
+    DockerStore(Path storeDir, Path registry, SetuidPolicy setuid, boolean chown, long largeLayer,
+            Consumer<String> progress) throws IOException {
+        this.largeLayer = largeLayer;
+        this.progress = progress;
         this.storeDir = storeDir.toAbsolutePath().normalize();
         this.registry = registry.toAbsolutePath().normalize();
         this.setuid = setuid;
@@ -66,16 +91,46 @@ public final class DockerStore {
     }
 
     /**
-     * Removes what interrupted extractions left in {@code staging/}. Call once at agent start,
-     * before any {@link #get}.
+     * @return how many layers this store has extracted from archives since it was created (a layer
+     *     found in the store already is not extracted, and not counted)
+     */
+    public long extractedLayers() {
+        return extracted.get();
+    }
+
+    /**
+     * Removes what interrupted extractions left in {@code staging/}, leaving alone the extractions
+     * another agent sharing the store is doing (their lock is held). Call at agent start.
      *
      * @throws IOException when it cannot be removed
      */
     public void removeStaging() throws IOException {
         try (var leftovers = Files.list(storeDir.resolve("staging"))) {
             for (Path p : (Iterable<Path>) leftovers::iterator) {
+                String name = p.getFileName().toString();
+                Path lock = name.endsWith(LOCK) ? p : p.resolveSibling(name + LOCK);
+                if (inUse(lock)) {
+                    continue;
+                }
                 FileTrees.delete(p);
+                Files.deleteIfExists(lock);
             }
+        }
+    }
+
+    /** @return whether a process (this one included) holds the lock of an extraction in progress */
+    private static boolean inUse(Path lock) throws IOException {
+        try (FileChannel channel = FileChannel.open(lock, StandardOpenOption.WRITE)) {
+            FileLock free = channel.tryLock();
+            if (free == null) {
+                return true;
+            }
+            free.release();
+            return false;
+        } catch (NoSuchFileException e) {
+            return false;
+        } catch (OverlappingFileLockException e) {
+            return true; // held by this agent: file locks belong to the whole JVM
         }
     }
 
@@ -156,58 +211,88 @@ public final class DockerStore {
             if (size < 0) {
                 throw new IOException("the archive has no member '" + member.member() + "' for " + what);
             }
-            LOG.log(Level.INFO, "Extracting " + what + ": " + megabytes(size) + " from '" + archive.path() + "'");
+            progress.accept("Extracting " + what + ": " + megabytes(size) + " from '" + archive.path() + "'");
+            extracted.incrementAndGet();
             long started = System.nanoTime();
             Path staging = storeDir.resolve("staging").resolve(hex + "." + UUID.randomUUID());
-            try {
-                Files.createDirectory(staging);
-                Path rootfs = staging.resolve("rootfs");
-                Files.createDirectory(rootfs);
-                Files.setAttribute(rootfs, "unix:mode", 0755);
-                LayerExtractor extractor = new LayerExtractor(rootfs, what, setuid, chown);
-                MessageDigest blob = Digests.sha256();
-                MessageDigest diff = Digests.sha256();
-                try (InputStream raw = new ReadingDigestStream(archive.open(member.member()), blob);
-                        BufferedInputStream buffered = new BufferedInputStream(raw, 1 << 16)) {
-                    buffered.mark(4);
-                    byte[] magic = buffered.readNBytes(4);
-                    buffered.reset();
-                    InputStream uncompressed;
-                    if (magic.length >= 2 && (magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b) {
-                        uncompressed = new GZIPInputStream(buffered, 1 << 16);
-                    } else if (magic.length == 4 && (magic[0] & 0xff) == 0x28 && (magic[1] & 0xff) == 0xb5
-                            && (magic[2] & 0xff) == 0x2f && (magic[3] & 0xff) == 0xfd) {
-                        throw new IOException(what + " is zstd-compressed, which is not supported");
-                    } else {
-                        uncompressed = buffered;
+            // locked while in use: an agent starting meanwhile (removeStaging) leaves it alone
+            Path stagingLock = staging.resolveSibling(staging.getFileName() + LOCK);
+            try (FileChannel lockFile = FileChannel.open(stagingLock, StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE); FileLock held = lockFile.lock()) {
+                try {
+                    Files.createDirectory(staging);
+                    Path rootfs = staging.resolve("rootfs");
+                    Files.createDirectory(rootfs);
+                    Files.setAttribute(rootfs, "unix:mode", 0755);
+                    LayerExtractor extractor = new LayerExtractor(rootfs, what, setuid, chown);
+                    MessageDigest blob = Digests.sha256();
+                    MessageDigest diff = Digests.sha256();
+                    CountingStream counted = new CountingStream(archive.open(member.member()));
+                    Runnable afterEntry = size < largeLayer ? () -> { } : tenths(what, size, counted);
+                    try (InputStream raw = new ReadingDigestStream(counted, blob);
+                            BufferedInputStream buffered = new BufferedInputStream(raw, 1 << 16)) {
+                        buffered.mark(4);
+                        byte[] magic = buffered.readNBytes(4);
+                        buffered.reset();
+                        InputStream uncompressed;
+                        if (magic.length >= 2 && (magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b) {
+                            uncompressed = new GZIPInputStream(buffered, 1 << 16);
+                        } else if (magic.length == 4 && (magic[0] & 0xff) == 0x28 && (magic[1] & 0xff) == 0xb5
+                                && (magic[2] & 0xff) == 0x2f && (magic[3] & 0xff) == 0xfd) {
+                            throw new IOException(what + " is zstd-compressed, which is not supported");
+                        } else {
+                            uncompressed = buffered;
+                        }
+                        DigestInputStream digesting = new ReadingDigestStream(uncompressed, diff);
+                        extractor.extract(digesting, afterEntry);
+                        digesting.transferTo(OutputStream.nullOutputStream());
+                        buffered.transferTo(OutputStream.nullOutputStream());
                     }
-                    DigestInputStream digesting = new ReadingDigestStream(uncompressed, diff);
-                    extractor.extract(digesting);
-                    digesting.transferTo(OutputStream.nullOutputStream());
-                    buffered.transferTo(OutputStream.nullOutputStream());
+                    String blobDigest = Digests.of(blob);
+                    if (member.blobDigest().isPresent() && !member.blobDigest().get().equals(blobDigest)) {
+                        throw new IOException(what + " (archive member '" + member.member()
+                                + "') does not match its digest: expected " + member.blobDigest().get() + ", got "
+                                + blobDigest);
+                    }
+                    String diffDigest = Digests.of(diff);
+                    if (!diffDigest.equals(diffId)) {
+                        throw new IOException(what + " (archive member '" + member.member()
+                                + "') does not match its diff_id: expected " + diffId + ", got " + diffDigest);
+                    }
+                    List<String> lines = extractor.whiteouts().stream().map(Whiteout::line).toList();
+                    Files.write(staging.resolve(WHITEOUTS), lines);
+                    if (!publish(staging, directory)) {
+                        LOG.log(Level.DEBUG, "Layer " + diffId + " appeared in the store meanwhile");
+                    }
+                    progress.accept("Extracted " + what + ": " + extractor.entries() + " entries, "
+                            + megabytes(extractor.bytes()) + " in " + (System.nanoTime() - started) / 1_000_000
+                            + " ms");
+                    return new StoredLayer(diffId, directory);
+                } finally {
+                    FileTrees.delete(staging);
                 }
-                String blobDigest = Digests.of(blob);
-                if (member.blobDigest().isPresent() && !member.blobDigest().get().equals(blobDigest)) {
-                    throw new IOException(what + " (archive member '" + member.member()
-                            + "') does not match its digest: expected " + member.blobDigest().get() + ", got " + blobDigest);
-                }
-                String diffDigest = Digests.of(diff);
-                if (!diffDigest.equals(diffId)) {
-                    throw new IOException(what + " (archive member '" + member.member()
-                            + "') does not match its diff_id: expected " + diffId + ", got " + diffDigest);
-                }
-                List<String> lines = extractor.whiteouts().stream().map(Whiteout::line).toList();
-                Files.write(staging.resolve(WHITEOUTS), lines);
-                if (!publish(staging, directory)) {
-                    LOG.log(Level.DEBUG, "Layer " + diffId + " appeared in the store meanwhile");
-                }
-                LOG.log(Level.INFO, "Extracted " + what + ": " + extractor.entries() + " entries, "
-                        + megabytes(extractor.bytes()) + " in " + (System.nanoTime() - started) / 1_000_000 + " ms");
-                return new StoredLayer(diffId, directory);
             } finally {
-                FileTrees.delete(staging);
+                Files.deleteIfExists(stagingLock);
             }
         }
+    }
+
+    /** The agent's progress lines: its log, which {@code bin/agent} prints on stderr. */
+    private static void progress(String line) {
+        LOG.log(Level.INFO, line);
+    }
+
+    /** @return a report of each tenth of the archive member read, so that a large layer is seen to move */
+    private Runnable tenths(String what, long size, CountingStream counted) {
+        int[] reported = {0};
+        return () -> {
+            int tenth = (int) Math.min(10, counted.count * 10 / size);
+            if (tenth > reported[0] && tenth < 10) {
+                reported[0] = tenth;
+                progress.accept("Extracting " + what + ": " + tenth * 10 + "% (" + megabytes(counted.count) + " of "
+                        + megabytes(size) + ")");
+            }
+        };
     }
 
     /**
@@ -278,6 +363,40 @@ public final class DockerStore {
     /** @return where archives are looked up */
     public Path registry() {
         return registry;
+    }
+
+    /** Counts the bytes read from an archive member. */
+    private static final class CountingStream extends FilterInputStream {
+        long count;
+
+        CountingStream(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = in.read();
+            if (b >= 0) {
+                count++;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = in.read(b, off, len);
+            if (n > 0) {
+                count += n;
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            long skipped = in.skip(n);
+            count += Math.max(0, skipped);
+            return skipped;
+        }
     }
 
     /** A digesting stream whose {@code skip} reads, so that skipped bytes are digested too. */

@@ -9,6 +9,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
@@ -34,7 +35,6 @@ final class LayerExtractor {
     private static final System.Logger LOG = System.getLogger(LayerExtractor.class.getName());
     private static final String WHITEOUT_PREFIX = ".wh.";
     private static final String OPAQUE = ".wh..wh..opq";
-    private static final long PROGRESS_STEP = 256L << 20;
 
     private final Path root;
     private final String what;
@@ -63,30 +63,48 @@ final class LayerExtractor {
 
     /**
      * @param layer the uncompressed layer tar stream
+     * @param afterEntry called after each member, for progress reports
      * @throws UnsafeLayerException for a member the rules refuse
      * @throws IOException when the archive is malformed or the disk fails
      */
-    void extract(InputStream layer) throws IOException {
+    void extract(InputStream layer, Runnable afterEntry) throws IOException {
         TarReader reader = new TarReader(layer);
-        long nextProgress = PROGRESS_STEP;
         for (TarEntry entry = reader.next(); entry != null; entry = reader.next()) {
             entries++;
             extract(entry, reader);
-            if (bytes >= nextProgress) {
-                LOG.log(Level.INFO, "Extracting " + what + ": " + (bytes >> 20) + " MB so far");
-                nextProgress += PROGRESS_STEP;
-            }
+            afterEntry.run();
         }
         // deepest first, so that a read-only directory does not stop its children from being set
         for (int i = directories.size() - 1; i >= 0; i--) {
             DirectoryAttributes d = directories.get(i);
+            // a later member may have replaced the directory, or one of its parents, by a symlink:
+            // NOFOLLOW only protects the last component, so the whole path is checked again
+            if (!isRealDirectory(d.path)) {
+                LOG.log(Level.DEBUG, "Not setting the attributes of '" + root.relativize(d.path) + "' in " + what
+                        + ": a later member replaced it or a parent");
+                continue;
+            }
             if (chown) {
                 Files.setAttribute(d.path, "unix:uid", (int) d.uid, LinkOption.NOFOLLOW_LINKS);
                 Files.setAttribute(d.path, "unix:gid", (int) d.gid, LinkOption.NOFOLLOW_LINKS);
             }
             Files.setAttribute(d.path, "unix:mode", d.mode, LinkOption.NOFOLLOW_LINKS);
-            Files.setLastModifiedTime(d.path, FileTime.fromMillis(d.mtime * 1000));
+            Files.getFileAttributeView(d.path, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                    .setTimes(FileTime.fromMillis(d.mtime * 1000), null, null);
         }
+    }
+
+    /** @return whether the path, and every directory between the root and it, is a directory and not a symlink */
+    private boolean isRealDirectory(Path path) throws IOException {
+        Path p = root;
+        for (Path part : root.relativize(path)) {
+            p = p.resolve(part);
+            BasicFileAttributes attributes = FileTrees.attributes(p);
+            if (attributes == null || !attributes.isDirectory()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** @return the whiteouts the layer declared, in archive order */

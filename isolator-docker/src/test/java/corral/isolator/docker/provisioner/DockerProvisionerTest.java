@@ -170,8 +170,9 @@ class DockerProvisionerTest {
             provisioner.destroy(c);
         }
 
+        assertEquals(3, provisioner.store().extractedLayers(), "each layer extracted by the first container only");
         for (Map.Entry<Path, Object> e : inodes.entrySet()) {
-            assertEquals(e.getValue(), Files.getAttribute(e.getKey().resolve("rootfs"), "unix:ino"), "never re-extracted");
+            assertEquals(e.getValue(), Files.getAttribute(e.getKey().resolve("rootfs"), "unix:ino"), "never replaced");
         }
         try (Stream<Path> left = Files.list(provisioner.directory(id("x")).getParent())) {
             assertEquals(List.of(), left.toList());
@@ -206,6 +207,29 @@ class DockerProvisionerTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"overlay", "copy"})
+    void anImageWithTheSameLayerTwiceHolds(String backend) throws Exception {
+        DockerProvisioner provisioner = provisioner(backend);
+        // identical layers have one diff id, so one store directory: overlayfs refuses a lower
+        // directory given twice (ELOOP), and the topmost occurrence alone gives the same tree
+        byte[] a = new corral.isolator.docker.testimages.TarBuilder().file("f", "a\n").file("only-a", "a\n").build();
+        byte[] b = new corral.isolator.docker.testimages.TarBuilder().file("f", "b\n").file("only-b", "b\n")
+                .file(".wh.only-a", "").build();
+        new corral.isolator.docker.testimages.TestImages.Image().layer(a, false).layer(b, false).layer(a, false)
+                .cmd("/f").writeDockerSave(registry.resolve("twice.tar"), "twice:1");
+        ContainerID c = id("twice");
+
+        ProvisionedImage provisioned = provisioner.provision(c, Image.newBuilder().setType(Image.Type.DOCKER)
+                .setDocker(Image.Docker.newBuilder().setName("twice:1")).build());
+
+        assertEquals("a\n", Files.readString(provisioned.rootfs().resolve("f")), "the top layer wins");
+        assertEquals("b\n", Files.readString(provisioned.rootfs().resolve("only-b")));
+        assertEquals("a\n", Files.readString(provisioned.rootfs().resolve("only-a")), "the top layer adds it again");
+        assertEquals(2, provisioner.store().extractedLayers());
+        provisioner.destroy(c);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"overlay", "copy"})
     void recoveryRemovesOrphansAndKeepsKnownContainers(String backend) throws Exception {
         DockerProvisioner provisioner = provisioner(backend);
         ProvisionedImage kept = provisioner.provision(id("kept"), busybox());
@@ -219,6 +243,50 @@ class DockerProvisionerTest {
         assertFalse(Files.exists(orphan.rootfs().getParent()));
         assertFalse(isMountPoint(orphan.rootfs()));
         restarted.destroy(id("kept"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"overlay", "copy"})
+    void whiteoutsUnderADirectoryTheLayerLaterReplacedByASymlinkTouchNothingOutside(String backend) throws Exception {
+        DockerProvisioner provisioner = provisioner(backend);
+        Path outside = Files.createDirectories(tmp.resolve("outside"));
+        Files.writeString(outside.resolve("secret"), "host secret\n");
+        Files.createDirectory(outside.resolve("o"));
+        Map<Path, List<Object>> before = attributes(outside);
+        Thread.sleep(20); // ctime moves with the kernel's coarse clock
+        // the whiteouts are recorded under real directories 'a' and 'o', which later members of the
+        // same layer replace by symlinks to host directories: writing the overlay's whiteouts
+        // (mknod a/x, setxattr on o) must not follow them
+        corral.isolator.docker.testimages.TestImages.Image image = new corral.isolator.docker.testimages.TestImages.Image()
+                .layer(new corral.isolator.docker.testimages.TarBuilder().directory("a/", 0755).file("a/x", "lower\n")
+                        .directory("o/", 0755).file("o/y", "lower\n").build(), false)
+                .layer(new corral.isolator.docker.testimages.TarBuilder().file("a/.wh.x", "").symlink("a", outside.toString())
+                        .file("o/.wh..wh..opq", "").symlink("o", outside.resolve("o").toString()).build(), false);
+        image.cmd("/x").writeDockerSave(registry.resolve("swap.tar"), "swap:1");
+        ContainerID c = id("swap");
+
+        ProvisionedImage provisioned = provisioner.provision(c, Image.newBuilder().setType(Image.Type.DOCKER)
+                .setDocker(Image.Docker.newBuilder().setName("swap:1")).build());
+
+        assertEquals(outside, Files.readSymbolicLink(provisioned.rootfs().resolve("a")), "the top layer's symlink wins");
+        assertEquals(List.of("o", "secret"), names(outside), "no whiteout was made outside the store");
+        assertEquals(before, attributes(outside), "nothing outside the store changed (mode, owner, times, xattrs)");
+        provisioner.destroy(c);
+    }
+
+    /** Mode, owner, mtime and ctime of a tree, without following links: mknod, chmod, setxattr all move a ctime. */
+    static Map<Path, List<Object>> attributes(Path tree) throws IOException {
+        Map<Path, List<Object>> out = new java.util.TreeMap<>();
+        try (Stream<Path> all = Files.walk(tree)) {
+            for (Path p : all.toList()) {
+                List<Object> values = new java.util.ArrayList<>();
+                for (String a : List.of("unix:mode", "unix:uid", "unix:gid", "unix:lastModifiedTime", "unix:ctime")) {
+                    values.add(Files.getAttribute(p, a, LinkOption.NOFOLLOW_LINKS));
+                }
+                out.put(p, values);
+            }
+        }
+        return out;
     }
 
     @ParameterizedTest

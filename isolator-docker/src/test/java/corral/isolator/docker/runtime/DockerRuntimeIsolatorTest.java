@@ -67,6 +67,22 @@ class DockerRuntimeIsolatorTest {
     }
 
     @Test
+    void aCommandTaskUsesTheTasksCommandOtherContainersTheirCommandInfo() {
+        ImageManifest.Config entrypoint = ImageManifest.Config.newBuilder().addAllEntrypoint(List.of("/ep", "e1")).build();
+        ContainerConfig executor = config(entrypoint, CommandInfo.newBuilder().setShell(false).addArguments("from-executor")
+                .build());
+        ContainerConfig task = executor.toBuilder().setTaskInfo(corral.isolator.spi.mesos.TaskInfo.newBuilder()
+                .setName("t").setTaskId(corral.isolator.spi.mesos.TaskID.newBuilder().setValue("t"))
+                .setSlaveId(corral.isolator.spi.mesos.SlaveID.newBuilder().setValue("s"))
+                .setCommand(CommandInfo.newBuilder().setShell(false).addArguments("from-task"))).build();
+        DockerRuntimeIsolator isolator = new DockerRuntimeIsolator(false);
+
+        assertEquals(List.of("/ep", "e1", "from-executor"),
+                isolator.prepare(ID, executor).orElseThrow().getCommand().getArgumentsList());
+        assertEquals(List.of("/ep", "e1", "from-task"), isolator.prepare(ID, task).orElseThrow().getCommand().getArgumentsList());
+    }
+
+    @Test
     void ignoreRuntimeDeclaresNothing() {
         assertEquals(Optional.empty(), new DockerRuntimeIsolator(true)
                 .prepare(ID, config(IMAGE, CommandInfo.newBuilder().setShell(false).build())));

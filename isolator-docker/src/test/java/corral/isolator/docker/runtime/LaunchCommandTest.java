@@ -8,7 +8,11 @@ import corral.isolator.spi.mesos.CommandInfo;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Mesos's docker/runtime command table, every cell: 8 CommandInfo rows x 4 image columns. */
 class LaunchCommandTest {
@@ -33,32 +37,38 @@ class LaunchCommandTest {
         {true, true, true, UNCHANGED, UNCHANGED, UNCHANGED, UNCHANGED},
     };
 
-    @Test
-    void everyCellOfTheTable() {
-        List<String> mismatches = new ArrayList<>();
-        int cells = 0;
+    static final String[] COLUMNS = {"no Entrypoint, no Cmd", "Cmd only", "Entrypoint only", "Entrypoint and Cmd"};
+
+    /** @return the 32 cells: sh, value, argv, column, its name, expected */
+    static Stream<Arguments> cells() {
+        List<Arguments> cells = new ArrayList<>();
         for (Object[] row : TABLE) {
-            CommandInfo.Builder command = CommandInfo.newBuilder().setShell((Boolean) row[0]);
-            if ((Boolean) row[1]) {
-                command.setValue("/user/value");
-            }
-            if ((Boolean) row[2]) {
-                command.addArguments("u1").addArguments("u2");
-            }
             for (int column = 0; column < 4; column++) {
-                List<String> entrypoint = column >= 2 ? EP : List.of();
-                List<String> cmd = column == 1 || column == 3 ? CMD : List.of();
-                String actual = cell(command.build(), entrypoint, cmd);
-                String expected = (String) row[3 + column];
-                cells++;
-                if (!actual.equals(expected)) {
-                    mismatches.add("sh=" + row[0] + " value=" + row[1] + " argv=" + row[2] + " column " + column
-                            + ": expected <" + expected + "> but was <" + actual + ">");
-                }
+                cells.add(Arguments.of(row[0], row[1], row[2], column, COLUMNS[column], row[3 + column]));
             }
         }
-        assertEquals(32, cells);
-        assertEquals(List.of(), mismatches);
+        return cells.stream();
+    }
+
+    @Test
+    void theTableHasEveryCell() {
+        assertEquals(32, cells().count());
+        assertEquals(8, Stream.of(TABLE).map(r -> List.of(r[0], r[1], r[2])).distinct().count());
+    }
+
+    @ParameterizedTest(name = "sh={0} value={1} argv={2}, image with {4}: {5}")
+    @MethodSource("cells")
+    void everyCellOfTheTable(boolean shell, boolean value, boolean argv, int column, String columnName, String expected) {
+        CommandInfo.Builder command = CommandInfo.newBuilder().setShell(shell);
+        if (value) {
+            command.setValue("/user/value");
+        }
+        if (argv) {
+            command.addArguments("u1").addArguments("u2");
+        }
+        List<String> entrypoint = column >= 2 ? EP : List.of();
+        List<String> cmd = column == 1 || column == 3 ? CMD : List.of();
+        assertEquals(expected, cell(command.build(), entrypoint, cmd));
     }
 
     @Test

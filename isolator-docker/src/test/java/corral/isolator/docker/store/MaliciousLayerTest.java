@@ -9,8 +9,12 @@ import corral.isolator.docker.testimages.TarBuilder;
 import corral.isolator.docker.testimages.TestImages;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -100,6 +104,71 @@ class MaliciousLayerTest {
         assertEquals(04755, DockerStoreTest.mode(kept.layers().get(0).rootfs().resolve("su")));
     }
 
+    @Test
+    void aDirectoryReplacedByAnAbsoluteSymlinkGetsNoAttributesThroughIt() throws Exception {
+        Path victim = Files.createDirectory(outside.resolve("b"));
+        Files.setAttribute(victim, "unix:mode", 0700);
+        Map<Path, List<Object>> before = attributes(outside);
+        sleepPastTheCoarseClock();
+        // a directory entry's mode, owner and time are applied once the layer is complete: by then
+        // 'x' is a symlink to the host directory, and 'x/b' would be the host's 'b'
+        TestImages.Image image = new TestImages.Image().layer(new TarBuilder()
+                .directory("x/", 0755)
+                .entry("x/b/", '5', 0777, 4242, 4242, "", new byte[0])
+                .symlink("x", outside.toString())
+                .build(), false).cmd("/x");
+        image.writeDockerSave(registry.resolve("swap.tar"), "swap:1");
+
+        StoredImage stored = new DockerStore(storeDir, registry, SetuidPolicy.KEEP, root).get(ImageReference.parse("swap:1"));
+
+        assertEquals(outside, Files.readSymbolicLink(stored.layers().get(0).rootfs().resolve("x")));
+        assertEquals(before, attributes(outside), "nothing outside the store changed mode, owner or time");
+    }
+
+    @Test
+    void anArchiveWhoseManifestNamesPathsOutsideItReadsNothingThere() throws IOException {
+        // archive members are looked up in the archive's own index, never on the file system
+        String config = new TestImages.Image().layer(new TarBuilder().file("x", "x").build(), false).cmd("/x").configJson();
+        String configHex = TestImages.digest(config.getBytes(java.nio.charset.StandardCharsets.UTF_8)).substring(7);
+        String secret = "../../outside/secret";
+        Files.write(registry.resolve("escape.tar"), new TarBuilder()
+                .file(configHex + ".json", config)
+                .file("manifest.json", "[{\"Config\":\"" + configHex + ".json\",\"RepoTags\":[\"escape:1\"],"
+                        + "\"Layers\":[\"" + secret + "\"]}]")
+                .build());
+        DockerStore store = new DockerStore(storeDir, registry, SetuidPolicy.KEEP, root);
+
+        ImageException e = assertThrows(ImageException.class, () -> store.get(ImageReference.parse("escape:1")));
+
+        assertTrue(e.getMessage().startsWith("Failed to get docker image 'escape:1': the archive has no member '" + secret
+                + "' for layer 1/1"), e.getMessage());
+        assertTrue(list(storeDir.resolve("layers")).isEmpty());
+    }
+
+    /** ctime moves with the kernel's coarse clock (a tick): a change right after a snapshot could keep it. */
+    static void sleepPastTheCoarseClock() {
+        try {
+            Thread.sleep(20);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Mode, owner, mtime and ctime of a tree, without following links: chmod, chown, utimes and setxattr all move ctime. */
+    static Map<Path, List<Object>> attributes(Path tree) throws IOException {
+        Map<Path, List<Object>> out = new TreeMap<>();
+        try (Stream<Path> all = Files.walk(tree)) {
+            for (Path p : all.toList()) {
+                List<Object> values = new ArrayList<>();
+                for (String a : List.of("unix:mode", "unix:uid", "unix:gid", "unix:lastModifiedTime", "unix:ctime")) {
+                    values.add(Files.getAttribute(p, a, LinkOption.NOFOLLOW_LINKS));
+                }
+                out.put(p, values);
+            }
+        }
+        return out;
+    }
+
     private void refused(TarBuilder layer, String reason) throws IOException {
         refused(SetuidPolicy.KEEP, layer, reason);
     }
@@ -108,12 +177,15 @@ class MaliciousLayerTest {
         TestImages.Image image = new TestImages.Image().layer(layer.build(), false).cmd("/x");
         image.writeDockerSave(registry.resolve("evil.tar"), "evil:1");
         DockerStore store = new DockerStore(storeDir, registry, policy, root);
+        Map<Path, List<Object>> before = attributes(outside);
+        sleepPastTheCoarseClock();
 
         ImageException e = assertThrows(ImageException.class, () -> store.get(ImageReference.parse("evil:1")));
 
         assertEquals("Failed to get docker image 'evil:1': Refusing layer 1/1 (" + image.diffIds().get(0)
                 + ") of image 'evil:1': " + reason, e.getMessage());
         assertEquals(List.of(outside.resolve("secret")), list(outside), "nothing was written outside the store");
+        assertEquals(before, attributes(outside), "nothing outside the store changed mode, owner or time");
         assertEquals("host secret\n", Files.readString(outside.resolve("secret")));
         assertEquals(List.of(tmp.resolve("a")), list(tmp).stream().filter(p -> p.getFileName().toString().equals("a")).toList());
         assertEquals(List.of(storeDir), list(tmp.resolve("a/b")), "nothing next to the store");

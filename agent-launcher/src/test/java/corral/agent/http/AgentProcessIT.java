@@ -478,6 +478,37 @@ class AgentProcessIT {
         assertEquals(0, agent.process().exitValue());
     }
 
+    @Test
+    void withoutAPidNamespaceTheSupervisorStillRecordsTheExitStatusForARestartedAgent() throws Exception {
+        Assumptions.assumeTrue(isRoot(), () -> {
+            System.out.println("AgentProcessIT: the crash test needs root (linux launcher, cgroups); skipped");
+            return "not root";
+        });
+        String root = "corral-daemon-it-" + UUID.randomUUID().toString().substring(0, 8);
+        cgroupRoots.add(Path.of("/sys/fs/cgroup/freezer").resolve(root));
+        cgroupRoots.add(Path.of("/sys/fs/cgroup/unified").resolve(root));
+        String[] flags = {"--launcher=linux", "--isolation=filesystem/linux", "--cgroups_root=" + root};
+        AgentProcess agent = startAgent(flags);
+        String id = "nopid-" + UUID.randomUUID().toString().substring(0, 8);
+        assertEquals(200, call(agent, launch(id, "sleep 3; exit 13")).statusCode());
+        agent.process().destroyForcibly(); // kill -9
+        assertTrue(agent.process().waitFor(30, TimeUnit.SECONDS));
+        Path status = tmp.resolve("run/containers").resolve(id).resolve("status");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!Files.exists(status) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertEquals("13\n", Files.readString(status), "recorded by the supervisor while the agent was down");
+
+        agent = startAgent(flags);
+        HttpResponse<String> r = call(agent, idCall("WAIT_CONTAINER", "wait_container", id));
+        assertEquals(200, r.statusCode(), r.body());
+        Struct s = json(r.body());
+        assertEquals(13, (int) at(s, "wait_container", "exit_code").getNumberValue(), r.body());
+        assertEquals("TASK_FAILED", at(s, "wait_container", "state").getStringValue());
+        assertEquals(0, countInits(tmp.resolve("run/containers")));
+    }
+
     /** Counts live processes whose command line names a status file under the runtime dir (the inits). */
     private static long countInits(Path runtime) {
         String marker = runtime.toString() + "/";

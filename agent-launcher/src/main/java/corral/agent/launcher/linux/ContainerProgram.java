@@ -140,23 +140,24 @@ record ContainerProgram(int cloneFlags, List<ContainerMountInfo> mounts, String 
         }
         task.addAll(rootfs == null ? spec.argv() : rootfs.enter(spec.argv()));
 
+        // The supervisor is the task's parent in every container, as Mesos's launch helper is: it
+        // forwards signals, reaps, and records the exit status for an agent that restarts.
         List<String> argv = new ArrayList<>();
         String executable;
         if ((flags & LinuxNamespaces.CLONE_NEWPID) != 0) {
             executable = UNSHARE;
             String mountProc = rootfs != null && rootfs.procTarget() != null
                     ? "--mount-proc=" + rootfs.procTarget() : "--mount-proc";
-            argv.addAll(List.of(UNSHARE, mountProc, "--propagation", "unchanged", "--", SH, "-c",
-                    rootfs == null ? Supervisor.INIT : Supervisor.INIT_IN_ROOTFS,
-                    "sh", spec.exitStatusFile() == null ? "" : spec.exitStatusFile().toString()));
-            // a background job of a non-interactive shell ignores SIGINT and SIGQUIT: undo that
-            argv.addAll(List.of(ENV, "--default-signal", "--"));
-            if (task.get(0).contains("=")) {
-                throw new LaunchException("Invalid command '" + spec.argv().get(0) + "': argv[0] must not contain '='");
-            }
+            argv.addAll(List.of(UNSHARE, mountProc, "--propagation", "unchanged", "--"));
         } else {
             executable = SH;
-            argv.addAll(List.of(SH, "-c", rootfs == null ? Supervisor.HOLD : Supervisor.HOLD_IN_ROOTFS, "sh"));
+        }
+        argv.addAll(List.of(SH, "-c", rootfs == null ? Supervisor.INIT : Supervisor.INIT_IN_ROOTFS, "sh",
+                spec.exitStatusFile() == null ? "" : spec.exitStatusFile().toString()));
+        // a background job of a non-interactive shell ignores SIGINT and SIGQUIT: undo that
+        argv.addAll(List.of(ENV, "--default-signal", "--"));
+        if (task.get(0).contains("=")) {
+            throw new LaunchException("Invalid command '" + spec.argv().get(0) + "': argv[0] must not contain '='");
         }
         argv.addAll(task);
         List<String> environment = spec.environment().entrySet().stream()

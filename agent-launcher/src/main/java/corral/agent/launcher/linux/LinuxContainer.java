@@ -3,16 +3,13 @@ package corral.agent.launcher.linux;
 import corral.agent.launcher.LaunchException;
 import corral.agent.launcher.LaunchSpec;
 import corral.agent.launcher.LaunchedContainer;
-import corral.agent.launcher.WaitStatus;
 import corral.bindings.NativeException;
 import corral.bindings.Processes;
 import corral.bindings.Signals;
 import corral.bindings.Spawn;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -31,7 +28,6 @@ public final class LinuxContainer implements LaunchedContainer {
     private final long pid;
     private final ContainerCgroup cgroup;
     private final boolean pidNamespace;
-    private final Path exitStatusFile;
     private final RootfsPivot.Plan rootfs;
     private final CompletableFuture<Integer> exit = new CompletableFuture<>();
     private volatile Processes.Exit usage;
@@ -53,7 +49,6 @@ public final class LinuxContainer implements LaunchedContainer {
         this.rootfs = rootfs;
         this.cgroup = cgroup;
         this.pidNamespace = pidNamespace;
-        this.exitStatusFile = pidNamespace ? null : spec.exitStatusFile();
         Thread waiter = new Thread(this::await, "corral-wait-" + pid);
         waiter.setDaemon(true);
         waiter.start();
@@ -267,7 +262,6 @@ public final class LinuxContainer implements LaunchedContainer {
             if (!pidNamespace) {
                 // the task is gone; what it left running in its cgroup goes too (as Mesos destroys)
                 killCgroup();
-                writeExitStatus(status);
             }
             if (cgroup != null) {
                 LinuxLauncher.removeQuietly(cgroup);
@@ -275,21 +269,6 @@ public final class LinuxContainer implements LaunchedContainer {
             exit.complete(status);
         } catch (NativeException | RuntimeException e) {
             exit.completeExceptionally(e);
-        }
-    }
-
-    private void writeExitStatus(int status) {
-        if (exitStatusFile == null) {
-            return;
-        }
-        // what the supervisor records with a pid namespace: the shell's $?
-        int code = WaitStatus.shellStatus(status);
-        Path temporary = exitStatusFile.resolveSibling(exitStatusFile.getFileName() + ".tmp");
-        try {
-            Files.writeString(temporary, code + "\n");
-            Files.move(temporary, exitStatusFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.WARNING, "Failed to write exit status file '" + exitStatusFile + "': " + e);
         }
     }
 }

@@ -7,7 +7,7 @@ package corral.agent.launcher.linux;
 final class Supervisor {
 
     /**
-     * PID 1 of a container with its own pid namespace: holds until the agent's go (a line on fd 3;
+     * The first process of every container (PID 1 of a container with its own pid namespace): holds until the agent's go (a line on fd 3;
      * EOF means abort), starts the task in the background, forwards TERM, INT, HUP, QUIT, USR1 and
      * USR2 to it (an init ignores signals it has no handler for), reaps orphans while it waits (dash's
      * {@code wait} collects any child), records the task's status as the shell sees it ({@code $?}:
@@ -34,7 +34,7 @@ final class Supervisor {
             "exit \"$r\"");
 
     /**
-     * PID 1 of a container with a pid namespace and a root filesystem: as {@link #INIT}, except that
+     * The first process of a container with a root filesystem: as {@link #INIT}, except that
      * it starts the task's chain (host programs, ending in {@link #ENTER}) right after the first go,
      * while it still stands on the host's root, and opens the status file then (fd 5, kept from the
      * task), because once the agent has pivoted the mount namespace into the image it reaches no
@@ -53,12 +53,6 @@ final class Supervisor {
             Tail.WAIT,
             "[ -z \"$f\" ] || printf '%s\\n' \"$r\" >&5",
             "exit \"$r\"");
-
-    /** Without a pid namespace: hold until the go on fd 3, then become the task itself. */
-    static final String HOLD = "read -r _ <&3 || exit 1; exec 3<&-; exec \"$@\"";
-
-    /** Without a pid namespace, with a root filesystem: hold until the first go, then become the chain. */
-    static final String HOLD_IN_ROOTFS = "read -r _ <&3 || exit 1; exec \"$@\"";
 
     /**
      * The last host program of a container with a root filesystem, already running as the task's

@@ -228,7 +228,7 @@ class LinuxLauncherTest {
         c.start();
         awaitText(s.stdout(), "ready");
         List<Long> members = pids(c.cgroup().orElseThrow());
-        assertEquals(3, members.size(), members.toString());
+        assertEquals(4, members.size(), "the supervisor, sh and its two sleeps: " + members);
         c.destroy(Duration.ZERO);
         assertEquals(9, c.exit().getNow(-1));
         for (long pid : members) {
@@ -258,7 +258,7 @@ class LinuxLauncherTest {
         awaitText(s.stdout(), "ready");
         assertTrue(out(s).startsWith("0::/" + ROOT + "/" + s.containerId().getValue() + "\n"), out(s));
         List<Long> members = pids(cgroup);
-        assertEquals(3, members.size(), members.toString());
+        assertEquals(4, members.size(), "the supervisor, sh and its two sleeps: " + members);
         c.destroy(Duration.ZERO);
         assertEquals(9, c.exit().getNow(-1));
         for (long pid : members) {

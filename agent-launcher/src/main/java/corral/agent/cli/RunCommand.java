@@ -116,7 +116,14 @@ public final class RunCommand implements Command {
             err.println(e.getMessage());
             return USAGE;
         }
-        try (DefaultContainerizer containerizer = new DefaultContainerizer(settings, plan, launcher, images)) {
+        RuntimeDirLock lock;
+        try {
+            lock = RuntimeDirLock.acquire(settings.runtimeDir(), false);
+        } catch (StartupException e) {
+            e.problems().forEach(err::println);
+            return Cli.INVALID;
+        }
+        try (lock; DefaultContainerizer containerizer = new DefaultContainerizer(settings, plan, launcher, images)) {
             return new Foreground(containerizer, request.containerId(), statusFile, invocation.out(), err)
                     .run(request);
         } finally {

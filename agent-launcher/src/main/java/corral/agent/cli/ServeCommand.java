@@ -108,14 +108,22 @@ public final class ServeCommand implements Command {
             return 1;
         }
 
+        RuntimeDirLock lock;
+        try {
+            lock = RuntimeDirLock.acquire(runtimeDir, true); // before recovery touches anything
+        } catch (StartupException e) {
+            e.problems().forEach(invocation.err()::println);
+            return 1;
+        }
         AgentHttpServer server;
         try {
             server = new AgentHttpServer(settings); // a taken port is reported before recovery touches anything
         } catch (IOException e) {
+            lock.close();
             invocation.err().println("Failed to listen on " + settings.ip() + ":" + settings.port() + ": " + e.getMessage());
             return 1;
         }
-        try {
+        try (lock) {
             return serve(invocation, settings, server, workDir, runtimeDir, cgroupsRoot);
         } finally {
             server.close();

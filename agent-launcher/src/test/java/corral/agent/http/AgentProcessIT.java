@@ -328,12 +328,13 @@ class AgentProcessIT {
     @Test
     void aTakenPortStopsTheAgentBeforeRecovery() throws Exception {
         AgentProcess first = startAgent();
-        Path orphan = tmp.resolve("run/containers/orphan-" + UUID.randomUUID().toString().substring(0, 8));
+        // its own directories: the same ones would be refused first (oneRuntimeDirectory...)
+        Path orphan = tmp.resolve("run2/containers/orphan-" + UUID.randomUUID().toString().substring(0, 8));
         Files.createDirectories(orphan);
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-p", MODULE_PATH, "--add-modules", "ALL-MODULE-PATH", "-m", "corral.agent/corral.agent.Main", "serve",
-                "--port=" + first.base().getPort(), "--work_dir=" + tmp.resolve("work"),
-                "--runtime_dir=" + tmp.resolve("run")));
+                "--port=" + first.base().getPort(), "--work_dir=" + tmp.resolve("work2"),
+                "--runtime_dir=" + tmp.resolve("run2")));
         Process second = new ProcessBuilder(command).redirectErrorStream(true).start();
         agents.add(second);
         String out = new String(second.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -476,6 +477,58 @@ class AgentProcessIT {
         agent.process().destroy();
         assertTrue(agent.process().waitFor(30, TimeUnit.SECONDS));
         assertEquals(0, agent.process().exitValue());
+    }
+
+    @Test
+    void oneRuntimeDirectoryServesOneServeOrAnyNumberOfRunsNeverBoth() throws Exception {
+        String[] dirs = {"--work_dir=" + tmp.resolve("work"), "--runtime_dir=" + tmp.resolve("run")};
+        AgentProcess agent = startAgent();
+        // a run beside it would have its container destroyed as an orphan the next time serve starts
+        Cmd run = cmd(List.of("run", dirs[0], dirs[1], "--launcher=posix", "--", "true"));
+        assertEquals(1, run.exit(), run.output());
+        assertEquals("Another Corral agent uses --runtime_dir '" + tmp.resolve("run") + "': 'bin/agent serve' (pid "
+                + agent.process().pid() + ") is using it. Give this one its own --runtime_dir and --work_dir (a 'serve'"
+                + " destroys the containers of its runtime directory that it did not start), or wait for the other"
+                + " to end\n", run.output());
+        Cmd second = cmd(List.of("serve", "--port=0", dirs[0], dirs[1]));
+        assertEquals(1, second.exit(), second.output());
+        assertTrue(second.output().contains("Another Corral agent uses --runtime_dir"), second.output());
+        agent.process().destroy();
+        assertTrue(agent.process().waitFor(30, TimeUnit.SECONDS));
+
+        // two runs side by side are fine; a serve waits for them
+        Path marker = tmp.resolve("started");
+        Process first = new ProcessBuilder(command(List.of("run", dirs[0], dirs[1], "--launcher=posix", "--", "sh", "-c",
+                "touch " + marker + "; sleep 5"))).redirectErrorStream(true).start();
+        agents.add(first);
+        for (int i = 0; i < 300 && !Files.exists(marker); i++) {
+            Thread.sleep(50);
+        }
+        assertTrue(Files.exists(marker));
+        assertEquals(0, cmd(List.of("run", dirs[0], dirs[1], "--launcher=posix", "--", "true")).exit());
+        Cmd serve = cmd(List.of("serve", "--port=0", dirs[0], dirs[1]));
+        assertEquals(1, serve.exit(), serve.output());
+        assertTrue(serve.output().contains("'bin/agent run' is using it"), serve.output());
+        assertTrue(first.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(0, first.exitValue());
+    }
+
+    /** A finished agent command and what it printed. */
+    private record Cmd(int exit, String output) {
+    }
+
+    private List<String> command(List<String> args) {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-p", MODULE_PATH, "--add-modules", "ALL-MODULE-PATH", "-m", "corral.agent/corral.agent.Main"));
+        command.addAll(args);
+        return command;
+    }
+
+    private Cmd cmd(List<String> args) throws Exception {
+        Process p = new ProcessBuilder(command(args)).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        return new Cmd(p.exitValue(), output);
     }
 
     @Test

@@ -123,7 +123,7 @@ class DockerImageOnLinuxLauncherTest {
                 "/work/dir",                      // the image's WorkingDir, created
                 "/mnt/mesos/sandbox",             // MESOS_SANDBOX
                 "2",                              // PID 2 in its own pid namespace (the supervisor is 1)
-                "data passwd"                     // layer 2 whited out etc/motd and added etc/data
+                "data group passwd"               // layer 2 whited out etc/motd and added etc/data
         ), out.lines().toList().subList(0, 5), out);
         // /proc is the container's pid namespace: the supervisor (1), sh (2) and the pipeline's few processes
         List<Integer> pids = Stream.of(out.lines().toList().get(5).split(" ")).map(Integer::valueOf).toList();
@@ -183,6 +183,25 @@ class DockerImageOnLinuxLauncherTest {
         return (Long) store.getClass().getMethod("extractedLayers").invoke(store);
     }
 
+    @Test
+    void runsAsAUserOfTheImageThatTheHostDoesNotKnow() throws Exception {
+        ContainerID id = ContainerID.newBuilder().setValue("user-" + run).build();
+        CommandInfo command = CommandInfo.newBuilder().setShell(true).setUser("imguser")
+                .setValue("id -u; id -G; stat -c %u:%g $MESOS_SANDBOX; touch $MESOS_SANDBOX/mine").build();
+        ContainerInfo info = ContainerInfo.newBuilder().setType(ContainerInfo.Type.MESOS)
+                .setMesos(ContainerInfo.MesosInfo.newBuilder().setImage(Image.newBuilder().setType(Image.Type.DOCKER)
+                        .setDocker(Image.Docker.newBuilder().setName("busybox:1.0"))))
+                .build();
+        containerizer.launch(new LaunchRequest(id, command, Optional.of(info), List.of(), Optional.empty()));
+        FinalStatus status = containerizer.wait(id).orElseThrow().get(60, TimeUnit.SECONDS);
+
+        Path sandbox = containerizer.sandbox(id);
+        assertEquals(TaskState.TASK_FINISHED, status.state(), status + Files.readString(sandbox.resolve("stderr")));
+        // the image's uid, gid and groups; the sandbox given to them, not to a host user of that name
+        assertEquals(List.of("4321", "4322 4323", "4321:4322"), Files.readAllLines(sandbox.resolve("stdout")));
+        assertEquals(4321, Files.getAttribute(sandbox.resolve("mine"), "unix:uid"));
+    }
+
     private FinalStatus launch(ContainerID id) throws Exception {
         CommandInfo command = CommandInfo.newBuilder().setShell(false)
                 .setEnvironment(Environment.newBuilder().addVariables(Environment.Variable.newBuilder()
@@ -205,7 +224,8 @@ class DockerImageOnLinuxLauncherTest {
         Files.createSymbolicLink(l1.resolve("bin/sh"), Path.of("busybox"));
         Files.createDirectories(l1.resolve("etc"));
         Files.writeString(l1.resolve("etc/motd"), "removed by layer 2\n");
-        Files.writeString(l1.resolve("etc/passwd"), "root:x:0:0:root:/:/bin/sh\n");
+        Files.writeString(l1.resolve("etc/passwd"), "root:x:0:0:root:/:/bin/sh\nimguser:x:4321:4322::/:/bin/sh\n");
+        Files.writeString(l1.resolve("etc/group"), "imguser:x:4322:\nextra:x:4323:imguser\n");
         Path l2 = Files.createDirectories(build.resolve("l2/etc"));
         Files.writeString(l2.resolve(".wh.motd"), "");
         Files.writeString(l2.resolve("data"), "layer 2\n");

@@ -11,6 +11,7 @@ import corral.agent.discovery.IsolatorPlan;
 import corral.agent.discovery.Origin;
 import corral.agent.discovery.PlannedIsolator;
 import corral.agent.launcher.linux.LinuxLauncher;
+import corral.agent.testimages.BusyboxImage;
 import corral.isolator.spi.IsolatorProvider;
 import corral.isolator.spi.mesos.CommandInfo;
 import corral.isolator.spi.mesos.ContainerID;
@@ -22,10 +23,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -49,7 +48,7 @@ import org.junit.jupiter.api.Test;
  */
 class DockerImageOnLinuxLauncherTest {
 
-    private static final Path BUSYBOX = Path.of("/bin/busybox");
+    private static final Path BUSYBOX = BusyboxImage.BUSYBOX;
     private final String run = UUID.randomUUID().toString().substring(0, 8);
     private Path dir;
     private DefaultContainerizer containerizer;
@@ -215,65 +214,18 @@ class DockerImageOnLinuxLauncherTest {
         return containerizer.wait(id).orElseThrow().get(60, TimeUnit.SECONDS);
     }
 
-    /** A docker save archive of two layers, made with GNU tar. */
+    /** The test image, its Cmd printing what the tests check. */
     private void writeImage(Path registry) throws Exception {
-        Path build = Files.createDirectories(dir.resolve("build"));
-        Path l1 = Files.createDirectories(build.resolve("l1"));
-        Files.createDirectories(l1.resolve("bin"));
-        Files.copy(BUSYBOX, l1.resolve("bin/busybox"));
-        Files.createSymbolicLink(l1.resolve("bin/sh"), Path.of("busybox"));
-        Files.createDirectories(l1.resolve("etc"));
-        Files.writeString(l1.resolve("etc/motd"), "removed by layer 2\n");
-        Files.writeString(l1.resolve("etc/passwd"), "root:x:0:0:root:/:/bin/sh\nimguser:x:4321:4322::/:/bin/sh\n");
-        Files.writeString(l1.resolve("etc/group"), "imguser:x:4322:\nextra:x:4323:imguser\n");
-        Path l2 = Files.createDirectories(build.resolve("l2/etc"));
-        Files.writeString(l2.resolve(".wh.motd"), "");
-        Files.writeString(l2.resolve("data"), "layer 2\n");
-        byte[] layer1 = tar(l1);
-        byte[] layer2 = tar(build.resolve("l2"));
         String script = "echo \"$GREETING, $WHO\"; pwd; echo $MESOS_SANDBOX; echo $$; busybox ls /etc | busybox xargs;"
                 + " busybox ls /proc | busybox grep -E '^[0-9]+$' | busybox xargs;"
                 + " echo in the sandbox > $MESOS_SANDBOX/written";
-        String config = "{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{"
-                + "\"Env\":[\"PATH=/bin\",\"GREETING=hello from image\",\"WHO=image\"],"
-                + "\"Entrypoint\":[\"/bin/sh\",\"-c\"],\"Cmd\":[" + json(script) + "],\"WorkingDir\":\"/work/dir\"},"
-                + "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"" + sha256(layer1) + "\",\"" + sha256(layer2) + "\"]}}";
-        Path archive = Files.createDirectories(build.resolve("archive"));
-        String configHex = sha256(config.getBytes(StandardCharsets.UTF_8)).substring(7);
-        Files.writeString(archive.resolve(configHex + ".json"), config);
-        Files.createDirectories(archive.resolve("a"));
-        Files.createDirectories(archive.resolve("b"));
-        Files.write(archive.resolve("a/layer.tar"), layer1);
-        Files.write(archive.resolve("b/layer.tar"), layer2);
-        Files.writeString(archive.resolve("manifest.json"), "[{\"Config\":\"" + configHex
-                + ".json\",\"RepoTags\":[\"busybox:1.0\"],\"Layers\":[\"a/layer.tar\",\"b/layer.tar\"]}]");
-        exec("tar", "-C", archive.toString(), "-cf", registry.resolve("busybox.tar").toString(), ".");
-    }
-
-    private static byte[] tar(Path root) throws Exception {
-        Path file = Files.createTempFile(root.getParent(), "layer", ".tar");
-        exec("tar", "--numeric-owner", "-C", root.toString(), "-cf", file.toString(), ".");
-        byte[] bytes = Files.readAllBytes(file);
-        Files.delete(file);
-        return bytes;
-    }
-
-    private static void exec(String... command) throws Exception {
-        Process p = new ProcessBuilder(command).inheritIO().start();
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(0, p.exitValue(), String.join(" ", command));
-    }
-
-    private static String sha256(byte[] bytes) throws Exception {
-        return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    }
-
-    private static String json(String s) {
-        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+        BusyboxImage.write(Files.createDirectories(dir.resolve("build")), registry.resolve("busybox.tar"),
+                "{\"Env\":[\"PATH=/bin\",\"GREETING=hello from image\",\"WHO=image\"],"
+                + "\"Entrypoint\":[\"/bin/sh\",\"-c\"],\"Cmd\":[" + BusyboxImage.json(script) + "],"
+                + "\"WorkingDir\":\"/work/dir\"}");
     }
 
     private static List<String> mountsUnder(Path dir) throws IOException {
-        return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream().map(l -> l.split(" ")[4])
-                .filter(m -> m.startsWith(dir.toString())).toList();
+        return BusyboxImage.mountsUnder(dir);
     }
 }

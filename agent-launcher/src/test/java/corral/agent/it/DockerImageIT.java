@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import corral.agent.testimages.BusyboxImage;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -15,9 +16,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -37,7 +36,7 @@ import org.junit.jupiter.api.Test;
  */
 class DockerImageIT {
 
-    private static final Path BUSYBOX = Path.of("/bin/busybox");
+    private static final Path BUSYBOX = BusyboxImage.BUSYBOX;
     private final String cgroupsRoot = "corral-docker-it-" + UUID.randomUUID().toString().substring(0, 8);
     private final List<Process> agents = new ArrayList<>();
     private Path dir;
@@ -112,7 +111,7 @@ class DockerImageIT {
         Agent.Result first = run();
 
         assertEquals(0, first.exit(), first.toString());
-        assertEquals("hello from image\n/work/dir\ndata passwd\n", first.out(), first.toString());
+        assertEquals("hello from image\n/work/dir\ndata group passwd\n", first.out(), first.toString());
         for (int i = 0; i < 2; i++) {
             String layer = "layer " + (i + 1) + "/2 (" + layers.get(i) + ") of image 'busybox:1.0'";
             assertTrue(first.err().contains("Extracting " + layer + ": "), "progress shown:\n" + first);
@@ -224,57 +223,15 @@ class DockerImageIT {
                 + "\"docker\":{\"name\":\"busybox:1.0\"}}}}}}";
     }
 
-    /** @return the diff ids of the two layers of a docker save archive made with GNU tar */
+    /** @return the diff ids of the two layers of the test image, its Cmd printing what the tests check */
     private List<String> writeImage(Path archiveFile) throws Exception {
-        Path build = Files.createDirectories(dir.resolve("build"));
-        Path l1 = Files.createDirectories(build.resolve("l1"));
-        Files.createDirectories(l1.resolve("bin"));
-        Files.copy(BUSYBOX, l1.resolve("bin/busybox"));
-        Files.createSymbolicLink(l1.resolve("bin/sh"), Path.of("busybox"));
-        Files.createDirectories(l1.resolve("etc"));
-        Files.writeString(l1.resolve("etc/motd"), "removed by layer 2\n");
-        Files.writeString(l1.resolve("etc/passwd"), "root:x:0:0:root:/:/bin/sh\n");
-        Path l2 = Files.createDirectories(build.resolve("l2/etc"));
-        Files.writeString(l2.resolve(".wh.motd"), "");
-        Files.writeString(l2.resolve("data"), "layer 2\n");
-        byte[] layer1 = tar(l1);
-        byte[] layer2 = tar(build.resolve("l2"));
         String script = "echo \\\"$GREETING\\\"; pwd; busybox ls /etc | busybox xargs";
-        String config = "{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{"
-                + "\"Env\":[\"PATH=/bin\",\"GREETING=hello from image\"],"
-                + "\"Entrypoint\":[\"/bin/sh\",\"-c\"],\"Cmd\":[\"" + script + "\"],\"WorkingDir\":\"/work/dir\"},"
-                + "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"" + sha256(layer1) + "\",\"" + sha256(layer2) + "\"]}}";
-        Path archive = Files.createDirectories(build.resolve("archive"));
-        String configHex = sha256(config.getBytes(StandardCharsets.UTF_8)).substring(7);
-        Files.writeString(archive.resolve(configHex + ".json"), config);
-        Files.write(Files.createDirectories(archive.resolve("a")).resolve("layer.tar"), layer1);
-        Files.write(Files.createDirectories(archive.resolve("b")).resolve("layer.tar"), layer2);
-        Files.writeString(archive.resolve("manifest.json"), "[{\"Config\":\"" + configHex
-                + ".json\",\"RepoTags\":[\"busybox:1.0\"],\"Layers\":[\"a/layer.tar\",\"b/layer.tar\"]}]");
-        exec("tar", "-C", archive.toString(), "-cf", archiveFile.toString(), ".");
-        return List.of(sha256(layer1), sha256(layer2));
-    }
-
-    private static byte[] tar(Path root) throws Exception {
-        Path file = Files.createTempFile(root.getParent(), "layer", ".tar");
-        exec("tar", "--numeric-owner", "-C", root.toString(), "-cf", file.toString(), ".");
-        byte[] bytes = Files.readAllBytes(file);
-        Files.delete(file);
-        return bytes;
-    }
-
-    private static void exec(String... command) throws Exception {
-        Process p = new ProcessBuilder(command).inheritIO().start();
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(0, p.exitValue(), String.join(" ", command));
-    }
-
-    private static String sha256(byte[] bytes) throws Exception {
-        return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        return BusyboxImage.write(Files.createDirectories(dir.resolve("build")), archiveFile,
+                "{\"Env\":[\"PATH=/bin\",\"GREETING=hello from image\"],"
+                + "\"Entrypoint\":[\"/bin/sh\",\"-c\"],\"Cmd\":[\"" + script + "\"],\"WorkingDir\":\"/work/dir\"}");
     }
 
     private static List<String> mountsUnder(Path dir) throws IOException {
-        return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream().map(l -> l.split(" ")[4])
-                .filter(m -> m.startsWith(dir.toString())).toList();
+        return BusyboxImage.mountsUnder(dir);
     }
 }

@@ -71,7 +71,9 @@ public final class LinuxLauncher implements Launcher {
         // jnr-ffi starts threads and loads classes lazily; do it here, never on a launcher thread
         Spawn.preinitialize();
         Namespaces.gettid();
-        for (Class<?> facade : List.of(Mounts.class, Processes.class, corral.bindings.Signals.class)) {
+        // and what a pivot thread may touch once its root is an image's, where no jar can be opened
+        for (Class<?> facade : List.of(Mounts.class, Processes.class, corral.bindings.Signals.class,
+                NativeException.class, corral.bindings.Errno.class, LaunchException.class, RootfsPivot.class)) {
             try {
                 Class.forName(facade.getName(), true, facade.getClassLoader());
             } catch (ClassNotFoundException e) {

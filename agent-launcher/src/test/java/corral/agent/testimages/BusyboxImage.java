@@ -35,14 +35,7 @@ public final class BusyboxImage {
      * @throws Exception when tar fails
      */
     public static List<String> write(Path build, Path archiveFile, String config) throws Exception {
-        Path l1 = Files.createDirectories(build.resolve("l1"));
-        Files.createDirectories(l1.resolve("bin"));
-        Files.copy(BUSYBOX, l1.resolve("bin/busybox"));
-        Files.createSymbolicLink(l1.resolve("bin/sh"), Path.of("busybox"));
-        Files.createDirectories(l1.resolve("etc"));
-        Files.writeString(l1.resolve("etc/motd"), "removed by layer 2\n");
-        Files.writeString(l1.resolve("etc/passwd"), "root:x:0:0:root:/:/bin/sh\nimguser:x:4321:4322::/:/bin/sh\n");
-        Files.writeString(l1.resolve("etc/group"), "imguser:x:4322:\nextra:x:4323:imguser\n");
+        Path l1 = writeRootfs(build.resolve("l1"));
         Path l2 = Files.createDirectories(build.resolve("l2/etc"));
         Files.writeString(l2.resolve(".wh.motd"), "");
         Files.writeString(l2.resolve("data"), "layer 2\n");
@@ -59,6 +52,24 @@ public final class BusyboxImage {
                 + ".json\",\"RepoTags\":[\"busybox:1.0\"],\"Layers\":[\"a/layer.tar\",\"b/layer.tar\"]}]");
         exec("tar", "-C", archive.toString(), "-cf", archiveFile.toString(), ".");
         return List.of(sha256(layer1), sha256(layer2));
+    }
+
+    /**
+     * Writes layer 1 alone: a root filesystem by itself.
+     *
+     * @param dir the directory, created
+     * @return {@code dir}
+     * @throws IOException when a file cannot be written
+     */
+    public static Path writeRootfs(Path dir) throws IOException {
+        Files.createDirectories(dir.resolve("bin"));
+        Files.copy(BUSYBOX, dir.resolve("bin/busybox"));
+        Files.createSymbolicLink(dir.resolve("bin/sh"), Path.of("busybox"));
+        Files.createDirectories(dir.resolve("etc"));
+        Files.writeString(dir.resolve("etc/motd"), "removed by layer 2\n");
+        Files.writeString(dir.resolve("etc/passwd"), "root:x:0:0:root:/:/bin/sh\nimguser:x:4321:4322::/:/bin/sh\n");
+        Files.writeString(dir.resolve("etc/group"), "imguser:x:4322:\nextra:x:4323:imguser\n");
+        return dir;
     }
 
     /** @return {@code s} as a JSON string literal */

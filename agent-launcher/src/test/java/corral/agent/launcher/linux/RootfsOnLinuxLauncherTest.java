@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import corral.agent.launcher.LaunchException;
 import corral.agent.launcher.LaunchSpec;
 import corral.agent.launcher.LaunchedContainer;
+import corral.agent.testimages.BusyboxImage;
 import corral.bindings.Mounts;
 import corral.bindings.Namespaces;
 import corral.bindings.Spawn;
@@ -44,11 +45,11 @@ import org.junit.jupiter.api.Test;
  * A container with a root filesystem ({@code filesystem/linux}) on the Linux launcher: the mount
  * namespace is {@code pivot_root}ed into the image and the host's tree detached, for the task and
  * for the init alike, and the task may run as a user of the image with reduced capabilities. The
- * root filesystem is a directory with Debian's static busybox in it.
+ * root filesystem is the test image's first layer ({@link BusyboxImage#writeRootfs}).
  */
 class RootfsOnLinuxLauncherTest {
 
-    private static final Path BUSYBOX = Path.of("/bin/busybox");
+    private static final Path BUSYBOX = BusyboxImage.BUSYBOX;
     private static final String ROOT = "corral-rootfstest-" + UUID.randomUUID().toString().substring(0, 8);
 
     private Path work;
@@ -65,13 +66,7 @@ class RootfsOnLinuxLauncherTest {
         }
         Assumptions.assumeTrue(why == null, why);
         work = Files.createTempDirectory(Path.of("/var/tmp"), "corral-rootfs-test-");
-        rootfs = Files.createDirectories(work.resolve("rootfs"));
-        Files.createDirectories(rootfs.resolve("bin"));
-        Files.copy(BUSYBOX, rootfs.resolve("bin/busybox"));
-        Files.createSymbolicLink(rootfs.resolve("bin/sh"), Path.of("busybox"));
-        Files.createDirectories(rootfs.resolve("etc"));
-        Files.writeString(rootfs.resolve("etc/passwd"), "root:x:0:0:root:/:/bin/sh\napp:x:1234:2345::/:/bin/sh\n");
-        Files.writeString(rootfs.resolve("etc/group"), "root:x:0:\napp:x:2345:\nextra:x:3456:app\n");
+        rootfs = BusyboxImage.writeRootfs(work.resolve("rootfs"));
         sandbox = Files.createDirectories(work.resolve("sandbox"));
         Files.setAttribute(sandbox, "posix:permissions", java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
         launcher = new LinuxLauncher(ROOT);
@@ -153,10 +148,10 @@ class RootfsOnLinuxLauncherTest {
                         .addCapabilities(CapabilityInfo.Capability.NET_RAW)))
                 .build();
         String script = "id -u; id -G; grep -E '^Cap(Eff|Bnd)' /proc/self/status; pwd";
-        LaunchedContainer c = launch("filesystem/linux,namespaces/pid,linux/capabilities", "app", Optional.of(info),
+        LaunchedContainer c = launch("filesystem/linux,namespaces/pid,linux/capabilities", "imguser", Optional.of(info),
                 script);
         assertEquals(0, c.exit().get(30, TimeUnit.SECONDS), Files.readString(sandbox.resolve("stderr")));
-        assertEquals(List.of("1234", "2345 3456", "CapEff:\t0000000000002000", "CapBnd:\t0000000000002000", "/work"),
+        assertEquals(List.of("4321", "4322 4323", "CapEff:\t0000000000002000", "CapBnd:\t0000000000002000", "/work"),
                 Files.readAllLines(sandbox.resolve("stdout")), Files.readString(sandbox.resolve("stderr")));
     }
 

@@ -134,6 +134,10 @@ public final class CheckpointScan {
         if (!Files.exists(statusFile)) {
             return Optional.empty();
         }
+        long size = Files.size(statusFile);
+        if (size > 16) { // a few digits; whatever else wrote to it, the agent does not read it whole
+            throw new IllegalArgumentException(statusFile + " holds " + size + " bytes, not an exit status");
+        }
         String text = Files.readString(statusFile, StandardCharsets.US_ASCII).trim();
         if (text.isEmpty()) {
             return Optional.empty();

@@ -1,6 +1,7 @@
 package corral.agent.checkpoint;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -277,6 +278,21 @@ class RecoveryTest {
         var e = org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.ExecutionException.class,
                 () -> killed.exit().get(10, TimeUnit.SECONDS));
         assertTrue(e.getCause() instanceof AdoptedContainer.ExitStatusUnknownException, e.toString());
+    }
+
+    @Test
+    void aStatusFileThatIsNotAFewDigitsIsRefusedWithoutBeingReadWhole() throws Exception {
+        Path status = tmp.resolve("status");
+        Files.writeString(status, "137\n");
+        assertEquals(Optional.of(137 << 8), CheckpointScan.readExitStatus(status));
+        Files.writeString(status, "");
+        assertEquals(Optional.empty(), CheckpointScan.readExitStatus(status), "killed before it could write");
+        Files.write(status, new byte[1 << 20]);
+        IllegalArgumentException big = assertThrows(IllegalArgumentException.class,
+                () -> CheckpointScan.readExitStatus(status));
+        assertEquals(status + " holds 1048576 bytes, not an exit status", big.getMessage());
+        Files.writeString(status, "256\n");
+        assertThrows(IllegalArgumentException.class, () -> CheckpointScan.readExitStatus(status));
     }
 
     @Test

@@ -12,9 +12,7 @@ module corral.isolator.docker {
     requires corral.bindings;
     requires com.google.protobuf.util;
 
-    exports corral.isolator.docker.store;
-    exports corral.isolator.docker.provisioner;
-    exports corral.isolator.docker.runtime;
+    // nothing exported: the agent finds both providers by ServiceLoader and uses them through the SPI
 
     provides corral.isolator.spi.IsolatorProvider with corral.isolator.docker.runtime.DockerRuntimeProvider;
     provides corral.isolator.spi.ImageProvisionerProvider

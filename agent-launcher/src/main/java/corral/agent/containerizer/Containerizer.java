@@ -4,6 +4,7 @@ import corral.isolator.spi.mesos.ContainerID;
 import corral.isolator.spi.mesos.ContainerStatus;
 import corral.isolator.spi.mesos.ResourceStatistics;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -70,6 +71,14 @@ public interface Containerizer extends AutoCloseable {
      * @return its merged status; empty when unknown
      */
     Optional<ContainerStatus> status(ContainerID containerId);
+
+    /**
+     * @return agent-wide gauges of the containerizer's own parts (the image provisioners'), for
+     *     {@code /metrics/snapshot}; read on each request, cheap, never blocking
+     */
+    default Map<String, Double> metrics() {
+        return Map.of();
+    }
 
     /** Destroys nothing; stops background work. Containers keep running. */
     @Override

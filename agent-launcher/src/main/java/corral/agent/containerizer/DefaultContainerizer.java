@@ -197,6 +197,11 @@ public final class DefaultContainerizer implements Containerizer {
         return settings;
     }
 
+    @Override
+    public Map<String, Double> metrics() {
+        return images.metrics();
+    }
+
     /**
      * @param containerId a container id
      * @return the host sandbox directory of that container

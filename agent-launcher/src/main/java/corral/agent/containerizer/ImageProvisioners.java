@@ -102,6 +102,15 @@ public final class ImageProvisioners {
         }
     }
 
+    /** @return every provisioner's agent-wide gauges ({@link ImageProvisioner#metrics}) */
+    public Map<String, Double> metrics() {
+        Map<String, Double> all = new java.util.TreeMap<>();
+        for (ImageProvisioner provisioner : byType.values()) {
+            all.putAll(provisioner.metrics());
+        }
+        return all;
+    }
+
     /** @return whether no provisioner is configured */
     public boolean isEmpty() {
         return byType.isEmpty();

@@ -301,6 +301,11 @@ final class ReadEndpoints {
                 LOG.log(System.Logger.Level.WARNING, "an isolator's metrics failed: " + e);
             }
         }
+        try {
+            agent.containerizer().metrics().forEach(out::put); // e.g. corral/docker_store/layers_extracted
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "the image provisioners' metrics failed: " + e);
+        }
         return out;
     }
 

@@ -175,11 +175,9 @@ class DockerImageOnLinuxLauncherTest {
         assertEquals(List.of(), mountsUnder(dir));
     }
 
-    /** DockerStore.extractedLayers() of the docker provisioner (a plugin's type: this module does not read it). */
-    private long extractedLayers() throws Exception {
-        Object provisioner = images.forType(Image.Type.DOCKER).orElseThrow();
-        Object store = provisioner.getClass().getMethod("store").invoke(provisioner);
-        return (Long) store.getClass().getMethod("extractedLayers").invoke(store);
+    /** The docker provisioner's gauge, as {@code /metrics/snapshot} shows it. */
+    private long extractedLayers() {
+        return images.metrics().get("corral/docker_store/layers_extracted").longValue();
     }
 
     @Test

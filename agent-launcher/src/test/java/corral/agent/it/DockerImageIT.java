@@ -147,6 +147,9 @@ class DockerImageIT {
         Path containers = dir.resolve("work/provisioner/containers");
         assertEquals(List.of(containers.resolve("ends/rootfs").toString(), containers.resolve("runs/rootfs").toString()),
                 mountsUnder(containers).stream().sorted().toList(), "both run in an overlay of the image");
+        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(agent.base().resolve("/metrics/snapshot"))
+                .build(), HttpResponse.BodyHandlers.ofString()).body();
+        assertTrue(metrics.contains("\"corral/docker_store/layers_extracted\":2"), "two layers, extracted once: " + metrics);
         agent.process().destroyForcibly(); // kill -9: nothing is cleaned up
         assertTrue(agent.process().waitFor(30, TimeUnit.SECONDS));
         Path status = dir.resolve("run/containers/ends/status");

@@ -2,6 +2,7 @@ package corral.isolator.spi;
 
 import corral.isolator.spi.mesos.ContainerID;
 import corral.isolator.spi.mesos.Image;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -53,4 +54,16 @@ public interface ImageProvisioner {
      * @throws IsolatorException when an orphan's root filesystem cannot be removed
      */
     void recover(Set<ContainerID> known);
+
+    /**
+     * Agent-wide gauges this provisioner publishes in {@code /metrics/snapshot} (and
+     * {@code /metrics}), such as how many layers its store has extracted. Read afresh on each
+     * request, at any time and concurrently with every other method, so it must be cheap and must
+     * not block; empty by default.
+     *
+     * @return metric name to value
+     */
+    default Map<String, Double> metrics() {
+        return Map.of();
+    }
 }

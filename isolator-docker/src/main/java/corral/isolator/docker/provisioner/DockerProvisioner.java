@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -28,6 +29,9 @@ import java.util.regex.Pattern;
  * Thread-safe.
  */
 public final class DockerProvisioner implements ImageProvisioner {
+
+    /** The gauge of layers extracted (a layer found in the store already is not counted). */
+    public static final String LAYERS_EXTRACTED = "corral/docker_store/layers_extracted";
 
     private static final System.Logger LOG = System.getLogger(DockerProvisioner.class.getName());
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9_.-]+");
@@ -60,6 +64,12 @@ public final class DockerProvisioner implements ImageProvisioner {
     /** @return the image store */
     public DockerStore store() {
         return store;
+    }
+
+    /** {@code corral/docker_store/layers_extracted}: layers this agent extracted since it started. */
+    @Override
+    public Map<String, Double> metrics() {
+        return Map.of(LAYERS_EXTRACTED, (double) store.extractedLayers());
     }
 
     /**

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 
 /**
  * Who uses a {@code --runtime_dir}: {@code serve} alone (an exclusive lock), or any number of
@@ -48,8 +49,9 @@ final class RuntimeDirLock implements AutoCloseable {
                 lock = null; // this JVM holds it already
             }
             if (lock == null) {
-                String holder = serve ? "'bin/agent run' is using it" : "'bin/agent serve'" + pidIn(channel) + " is using it";
-                throw new StartupException(java.util.List.of("Another Corral agent uses --runtime_dir '" + runtimeDir
+                String holder = serve && heldByRuns(channel) ? "'bin/agent run' is using it"
+                        : "'bin/agent serve'" + pidIn(channel) + " is using it";
+                throw new StartupException(List.of("Another Corral agent uses --runtime_dir '" + runtimeDir
                         + "': " + holder + ". Give this one its own --runtime_dir and --work_dir (a 'serve' destroys"
                         + " the containers of its runtime directory that it did not start), or wait for the other"
                         + " to end"));
@@ -63,7 +65,7 @@ final class RuntimeDirLock implements AutoCloseable {
             channel = null;
             return held;
         } catch (IOException e) {
-            throw new StartupException(java.util.List.of("Cannot lock --runtime_dir '" + runtimeDir + "' (" + file
+            throw new StartupException(List.of("Cannot lock --runtime_dir '" + runtimeDir + "' (" + file
                     + "): " + e.getMessage()));
         } finally {
             if (channel != null) {
@@ -73,6 +75,20 @@ final class RuntimeDirLock implements AutoCloseable {
                     // nothing was locked
                 }
             }
+        }
+    }
+
+    /** @return whether only shared locks (runs) hold the file: a shared lock can still be had */
+    private static boolean heldByRuns(FileChannel channel) throws IOException {
+        try {
+            FileLock probe = channel.tryLock(0, Long.MAX_VALUE, true);
+            if (probe == null) {
+                return false;
+            }
+            probe.release();
+            return true;
+        } catch (OverlappingFileLockException e) {
+            return false;
         }
     }
 

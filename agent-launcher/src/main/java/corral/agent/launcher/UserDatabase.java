@@ -33,6 +33,8 @@ public final class UserDatabase {
     }
 
     private static final long MAX_BYTES = 1 << 20;
+    /** (uid_t) -1. */
+    private static final long NO_ID = 0xffffffffL;
 
     private final List<String> passwd; // null on the host: NSS
     private final List<String> group; // null on the host: its own group lookup applies
@@ -65,13 +67,21 @@ public final class UserDatabase {
 
     /**
      * @param user a name, or a numeric uid
-     * @return the user: its entry, else for a number that uid with the same gid
-     * @throws LaunchException if there is no such user, or its entry's ids are not numbers
+     * @return the user: its entry, else for a number that uid with the same gid, and for
+     *     {@code root} uid and gid 0 (an image without {@code /etc/passwd} still runs as root)
+     * @throws LaunchException if there is no such user, or its entry's ids are not numbers below
+     *     4294967295 (which {@code setresuid} reads as "unchanged": the task would stay root)
      */
     public User find(String user) throws LaunchException {
-        if (passwd == null) {
-            return findOnHost(user);
+        User found = passwd == null ? findOnHost(user) : findInFiles(user);
+        if (found.uid() == NO_ID || found.gid() == NO_ID) {
+            throw new LaunchException("Invalid user '" + user + "': uid or gid " + NO_ID + " is reserved (it means"
+                    + " 'unchanged' to the kernel)");
         }
+        return found;
+    }
+
+    private User findInFiles(String user) throws LaunchException {
         for (String line : passwd) {
             String[] fields = line.split(":", -1);
             if (fields.length >= 4 && (fields[0].equals(user) || fields[2].equals(user) && isNumber(user))) {
@@ -82,10 +92,7 @@ public final class UserDatabase {
                 return new User(fields[0], Long.parseLong(fields[2]), Long.parseLong(fields[3]), true);
             }
         }
-        if (isNumber(user)) {
-            return new User(user, Long.parseLong(user), Long.parseLong(user), false);
-        }
-        throw new LaunchException("Invalid user '" + user + "': no such user " + where);
+        return unlisted(user);
     }
 
     /**
@@ -121,8 +128,15 @@ public final class UserDatabase {
         } catch (NativeException e) {
             throw new LaunchException("Failed to get user information for '" + user + "': " + e.getMessage(), e);
         }
+        return unlisted(user);
+    }
+
+    private User unlisted(String user) throws LaunchException {
         if (isNumber(user)) {
             return new User(user, Long.parseLong(user), Long.parseLong(user), false);
+        }
+        if ("root".equals(user)) {
+            return new User(user, 0, 0, false);
         }
         throw new LaunchException("Invalid user '" + user + "': no such user " + where);
     }

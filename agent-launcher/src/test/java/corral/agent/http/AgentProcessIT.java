@@ -492,7 +492,10 @@ class AgentProcessIT {
                 + " to end\n", run.output());
         Cmd second = cmd(List.of("serve", "--port=0", dirs[0], dirs[1]));
         assertEquals(1, second.exit(), second.output());
-        assertTrue(second.output().contains("Another Corral agent uses --runtime_dir"), second.output());
+        assertEquals("Another Corral agent uses --runtime_dir '" + tmp.resolve("run") + "': 'bin/agent serve' (pid "
+                + agent.process().pid() + ") is using it. Give this one its own --runtime_dir and --work_dir (a 'serve'"
+                + " destroys the containers of its runtime directory that it did not start), or wait for the other"
+                + " to end\n", second.output());
         agent.process().destroy();
         assertTrue(agent.process().waitFor(30, TimeUnit.SECONDS));
 

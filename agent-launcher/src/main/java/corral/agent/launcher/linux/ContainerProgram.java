@@ -103,6 +103,11 @@ record ContainerProgram(int cloneFlags, List<ContainerMountInfo> mounts, String 
                 continue; // made by unshare --mount-proc in the new pid namespace
             }
             checkMount(mount, rootfs);
+            if (rootfs != null && Path.of(mount.getTarget()).normalize().equals(rootfs.rootfs())
+                    && !RootfsEntry.isSelfBind(rootfs.rootfs(), mount)) {
+                throw new LaunchException("Invalid mount target '" + mount.getTarget() + "': it is the root filesystem"
+                        + " itself, which only its own bind may be mounted on");
+            }
             boolean belowProc = rootfs != null && rootfs.procTarget() != null && (flags & LinuxNamespaces.CLONE_NEWPID) != 0
                     && Path.of(mount.getTarget()).startsWith(rootfs.procTarget())
                     && !Path.of(mount.getTarget()).equals(Path.of(rootfs.procTarget()));

@@ -114,16 +114,19 @@ public final class LinuxLauncher implements Launcher {
         int[] ready = null;
         try {
             go = Spawn.pipe2(Spawn.O_CLOEXEC);
-            if (program.rootfs() != null) {
-                ready = Spawn.pipe2(Spawn.O_CLOEXEC);
-            }
             long pid;
-            try (Spawn.Request request = request(spec, program, go[0], ready == null ? -1 : ready[1])) {
-                pid = spawnFromThrowawayThread(program, cgroup, agentCgroup, request);
+            try {
+                if (program.rootfs() != null) {
+                    ready = Spawn.pipe2(Spawn.O_CLOEXEC);
+                }
+                try (Spawn.Request request = request(spec, program, go[0], ready == null ? -1 : ready[1])) {
+                    pid = spawnFromThrowawayThread(program, cgroup, agentCgroup, request);
+                }
             } finally {
-                Spawn.close(go[0]);
+                // the child's ends: the child has its copies, or there is no child
+                closeQuietly(go[0]);
                 if (ready != null) {
-                    Spawn.close(ready[1]);
+                    closeQuietly(ready[1]);
                 }
             }
             LinuxContainer container = new LinuxContainer(spec, pid, go[1], ready == null ? -1 : ready[0], cgroup,
@@ -237,8 +240,10 @@ public final class LinuxLauncher implements Launcher {
             if (!declaresRootSlave(program)) {
                 Mounts.mount(null, "/", null, Mounts.MS_REC | Mounts.MS_PRIVATE, null);
             }
-            for (ContainerMountInfo mount : program.mounts()) {
+            for (ContainerMountInfo declared : program.mounts()) {
+                ContainerMountInfo mount = declared;
                 if (program.rootfs() != null) {
+                    mount = RootfsEntry.resolved(program.rootfs().rootfs(), declared);
                     program.rootfs().createTarget(mount);
                 }
                 mount(mount);

@@ -55,9 +55,7 @@ record RootfsEntry(Path rootfs, String procTarget, String workingDirectory) {
             throw new LaunchException("Invalid launch info: 'rootfs' ('" + text
                     + "') needs a mount namespace (the filesystem/linux isolator)");
         }
-        String self = rootfs.normalize().toString();
-        if (info.getMountsList().stream().noneMatch(m -> self.equals(m.getTarget()) && self.equals(m.getSource())
-                && (m.getFlags() & MountFlags.MS_BIND) != 0)) {
+        if (info.getMountsList().stream().noneMatch(m -> isSelfBind(rootfs.normalize(), m))) {
             throw new LaunchException("Invalid launch info: 'rootfs' ('" + text + "') must be bind-mounted onto itself"
                     + " (as filesystem/linux declares) so that it can become the container's root");
         }
@@ -93,7 +91,7 @@ record RootfsEntry(Path rootfs, String procTarget, String workingDirectory) {
 
     /** @return whether a path lies inside the root filesystem, where it may only exist once mounts are made */
     boolean contains(String path) {
-        return path.startsWith("/") && Path.of(path).normalize().startsWith(rootfs);
+        return inside(rootfs, path);
     }
 
     /** @return the host shell that waits for the pivot, then changes directory and execs {@code task} */
@@ -102,6 +100,48 @@ record RootfsEntry(Path rootfs, String procTarget, String workingDirectory) {
                 workingDirectory));
         argv.addAll(task);
         return argv;
+    }
+
+    /**
+     * A mount as it is made, on the thread that makes it: a target (and a bind source) inside the
+     * root filesystem resolved again inside it, now that the mounts before it are in place. A
+     * directory a previous mount brought in (the sandbox, a volume) may hold symlinks that the
+     * isolator could not see when it declared the mount; they are followed inside the root
+     * filesystem too, never onto the host.
+     *
+     * @param rootfs the root filesystem
+     * @param mount a declared mount
+     * @return the mount to make
+     * @throws LaunchException when a target other than the root filesystem's own bind resolves to
+     *     the root filesystem itself (an image whose {@code /proc} is a symlink to {@code /} would
+     *     otherwise get the host's proc as its root)
+     */
+    static ContainerMountInfo resolved(Path rootfs, ContainerMountInfo mount) throws LaunchException {
+        if (isSelfBind(rootfs, mount) || !inside(rootfs, mount.getTarget())) {
+            return mount;
+        }
+        ContainerMountInfo.Builder made = mount.toBuilder();
+        Path target = resolveInRoot(rootfs, rootfs.relativize(Path.of(mount.getTarget()).normalize()).toString());
+        if (target.equals(rootfs)) {
+            throw new LaunchException("Invalid mount target '" + mount.getTarget() + "': it resolves to the root"
+                    + " filesystem '" + rootfs + "' itself, which only its own bind may be mounted on");
+        }
+        made.setTarget(target.toString());
+        if (mount.hasSource() && (mount.getFlags() & MountFlags.MS_BIND) != 0 && inside(rootfs, mount.getSource())) {
+            made.setSource(resolveInRoot(rootfs, rootfs.relativize(Path.of(mount.getSource()).normalize()).toString())
+                    .toString());
+        }
+        return made.build();
+    }
+
+    /** @return whether a mount binds the root filesystem onto itself (what makes it a mount point) */
+    static boolean isSelfBind(Path rootfs, ContainerMountInfo mount) {
+        String self = rootfs.toString();
+        return self.equals(mount.getTarget()) && self.equals(mount.getSource()) && (mount.getFlags() & MountFlags.MS_BIND) != 0;
+    }
+
+    private static boolean inside(Path rootfs, String path) {
+        return path.startsWith("/") && Path.of(path).normalize().startsWith(rootfs);
     }
 
     /**

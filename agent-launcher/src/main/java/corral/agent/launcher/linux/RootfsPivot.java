@@ -56,7 +56,7 @@ final class RootfsPivot {
             Namespaces.unshare(Namespaces.CLONE_FS); // setns to a mount namespace needs an fs of its own
             Namespaces.setns(namespace, LinuxNamespaces.CLONE_NEWNS);
             for (ContainerMountInfo mount : plan.mountsAfterProc()) {
-                LinuxLauncher.mount(mount);
+                LinuxLauncher.mount(RootfsEntry.resolved(Path.of(plan.rootfs()), mount));
             }
             for (String masked : plan.maskedPaths()) {
                 mask(plan.rootfs(), masked);

@@ -22,12 +22,13 @@ final class Supervisor {
      * with a temporary file and {@code mv}, which would cost one more exec per launch.
      */
     static final String INIT = String.join("\n",
+            Tail.QUIET,
             "read -r _ <&3 || exit 1",
             "exec 3<&-",
             "f=$1",
             "shift",
             Tail.START_AND_FORWARD,
-            "\"$@\" &",
+            "\"$@\" 6>&- &",
             "c=$!",
             Tail.WAIT,
             "[ -z \"$f\" ] || printf '%s\\n' \"$r\" >\"$f\"",
@@ -38,16 +39,19 @@ final class Supervisor {
      * it starts the task's chain (host programs, ending in {@link #ENTER}) right after the first go,
      * while it still stands on the host's root, and opens the status file then (fd 5, kept from the
      * task), because once the agent has pivoted the mount namespace into the image it reaches no
-     * host path any more and only runs shell built-ins. fds 3 (go) and 4 (ready) pass to the chain.
+     * host path any more and only runs shell built-ins. It never opens a path after that: the
+     * container owns the paths then (a {@code /dev/null} it replaced by a symlink to a host file
+     * would have this root process write there). fds 3 (go) and 4 (ready) pass to the chain.
      * An empty status file, like a missing one, means "unknown" to a recovering agent.
      */
     static final String INIT_IN_ROOTFS = String.join("\n",
+            Tail.QUIET,
             "read -r _ <&3 || exit 1",
             "f=$1",
             "shift",
             "if [ -n \"$f\" ]; then exec 5>\"$f\"; fi",
             Tail.START_AND_FORWARD,
-            "\"$@\" 5>&- &",
+            "\"$@\" 5>&- 6>&- &",
             "c=$!",
             "exec 3<&- 4>&-",
             Tail.WAIT,
@@ -74,19 +78,22 @@ final class Supervisor {
     /** Shared text of the two inits. */
     private static final class Tail {
 
+        /** Where the init's own complaints go: {@code /dev/null}, opened once before anything else. */
+        static final String QUIET = "exec 6>/dev/null";
+
         static final String START_AND_FORWARD = String.join("\n",
                 "c=",
-                "trap '[ -n \"$c\" ] && kill -s TERM \"$c\" 2>/dev/null' TERM",
-                "trap '[ -n \"$c\" ] && kill -s INT \"$c\" 2>/dev/null' INT",
-                "trap '[ -n \"$c\" ] && kill -s HUP \"$c\" 2>/dev/null' HUP",
-                "trap '[ -n \"$c\" ] && kill -s QUIT \"$c\" 2>/dev/null' QUIT",
-                "trap '[ -n \"$c\" ] && kill -s USR1 \"$c\" 2>/dev/null' USR1",
-                "trap '[ -n \"$c\" ] && kill -s USR2 \"$c\" 2>/dev/null' USR2");
+                "trap '[ -n \"$c\" ] && kill -s TERM \"$c\" 2>&6' TERM",
+                "trap '[ -n \"$c\" ] && kill -s INT \"$c\" 2>&6' INT",
+                "trap '[ -n \"$c\" ] && kill -s HUP \"$c\" 2>&6' HUP",
+                "trap '[ -n \"$c\" ] && kill -s QUIT \"$c\" 2>&6' QUIT",
+                "trap '[ -n \"$c\" ] && kill -s USR1 \"$c\" 2>&6' USR1",
+                "trap '[ -n \"$c\" ] && kill -s USR2 \"$c\" 2>&6' USR2");
 
         static final String WAIT = String.join("\n",
                 "while :; do",
                 "  wait \"$c\"; r=$?",
-                "  kill -0 \"$c\" 2>/dev/null || break",
+                "  kill -0 \"$c\" 2>&6 || break",
                 "done");
     }
 

@@ -114,7 +114,7 @@ class LinuxLauncherTest {
         assertEquals(0, run(c));
         List<String> lines = out(s).lines().toList();
         assertEquals("2", lines.get(0), "the task is the first child of the supervisor (PID 1)");
-        assertTrue(lines.get(1).startsWith("/bin/sh -c read -r _ <&3"), lines.get(1));
+        assertTrue(lines.get(1).startsWith("/bin/sh -c " + Supervisor.INIT.lines().findFirst().orElseThrow()), lines.get(1));
         List<String> ps = lines.stream().map(String::trim).filter(l -> l.matches("\\d+ \\S+")).toList();
         assertEquals(3, ps.size(), out(s));
         assertEquals("1 sh", ps.get(0));

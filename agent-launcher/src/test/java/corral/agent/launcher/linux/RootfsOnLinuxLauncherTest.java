@@ -21,6 +21,7 @@ import corral.isolator.spi.mesos.ContainerID;
 import corral.isolator.spi.mesos.ContainerInfo;
 import corral.isolator.spi.mesos.slave.ContainerConfig;
 import corral.isolator.spi.mesos.slave.ContainerLaunchInfo;
+import corral.isolator.spi.mesos.slave.ContainerMountInfo;
 import corral.isolator.testkit.TestContext;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -114,12 +115,15 @@ class RootfsOnLinuxLauncherTest {
     }
 
     @Test
-    void withoutAPidNamespaceTheTaskIsPivotedToo() throws Exception {
+    void sharingTheAgentsPidNamespaceTheTaskIsPivotedToo() throws Exception {
         String script = "ls / > /mnt/mesos/sandbox/root; touch /mnt/mesos/sandbox/ready; exec sleep 60";
-        LaunchedContainer c = launch("filesystem/linux", null, Optional.empty(), script);
+        LaunchedContainer c = launch("filesystem/linux", null, Optional.of(SHARED_PIDS), script);
         try {
             awaitFile(sandbox.resolve("ready"));
-            assertEquals(Path.of("/"), Files.readSymbolicLink(Path.of("/proc/" + c.pid() + "/root")));
+            long task = Long.parseLong(Files.readString(Path.of("/proc/" + c.pid() + "/task/" + c.pid() + "/children"))
+                    .trim().split(" ")[0]);
+            assertEquals(Path.of("/"), Files.readSymbolicLink(Path.of("/proc/" + c.pid() + "/root")), "the init's root");
+            assertEquals(Path.of("/"), Files.readSymbolicLink(Path.of("/proc/" + task + "/root")), "the task's root");
         } finally {
             c.destroy(Duration.ZERO);
         }
@@ -127,7 +131,17 @@ class RootfsOnLinuxLauncherTest {
     }
 
     @Test
-    void kernelKnobsAreReadOnlyAndSensitivePathsMaskedWithAndWithoutAPidNamespace() throws Exception {
+    void filesystemLinuxAloneGivesAnImageContainerItsOwnPidNamespace() throws Exception {
+        // in the agent's, /proc/<pid>/root of any host process of the task's uid would lead to the host's files
+        LaunchedContainer c = launch("filesystem/linux", null, Optional.empty(), "echo $$; ls /proc | grep -c '^[0-9]'");
+        assertEquals(0, c.exit().get(30, TimeUnit.SECONDS), Files.readString(sandbox.resolve("stderr")));
+        List<String> out = Files.readAllLines(sandbox.resolve("stdout"));
+        assertEquals("2", out.get(0), "the supervisor is PID 1");
+        assertTrue(Integer.parseInt(out.get(1).trim()) < 10, "only the container's processes: " + out);
+    }
+
+    @Test
+    void kernelKnobsAreReadOnlyAndSensitivePathsMaskedWhereverAPidNamespaceIsTheContainers() throws Exception {
         // rewriting the hostname with itself is harmless even where it would not be refused
         String script = "cat /proc/sys/kernel/hostname > /proc/sys/kernel/hostname || echo refused; cat /proc/keys | wc -c;"
                 + " ls /sys/firmware | wc -l; cat /proc/timer_list | wc -c; echo > /proc/keys || echo refused;"
@@ -139,6 +153,52 @@ class RootfsOnLinuxLauncherTest {
             assertEquals(List.of("refused", "0", "0", "0", "1"), out, isolation + ": " + Files.readString(sandbox.resolve("stderr")));
             assertTrue(Files.readString(sandbox.resolve("stderr")).contains("Read-only file system"));
         }
+        // a privileged container (the agent's pid namespace, made by the launcher thread) still gets read-only knobs
+        LaunchedContainer c = launch("filesystem/linux", null, Optional.of(SHARED_PIDS), script);
+        assertEquals(0, c.exit().get(30, TimeUnit.SECONDS));
+        assertEquals("refused", Files.readAllLines(sandbox.resolve("stdout")).get(0).trim(),
+                Files.readString(sandbox.resolve("stderr")));
+    }
+
+    @Test
+    void theSupervisorNeverOpensAPathTheContainerCouldHaveReplaced() throws Exception {
+        // a root task with CAP_SYS_ADMIN swaps /dev/null for a symlink to a host file through /proc/<agent>/root;
+        // an init that still opened /dev/null (2>/dev/null on kill -0) would create that file as the host's root
+        Path host = work.resolve("written-by-the-supervisor");
+        ContainerInfo info = SHARED_PIDS.toBuilder().setLinuxInfo(SHARED_PIDS.getLinuxInfo().toBuilder()
+                .setEffectiveCapabilities(CapabilityInfo.newBuilder().addCapabilities(CapabilityInfo.Capability.SYS_ADMIN)))
+                .build();
+        String script = "umount /dev/null && rm /dev/null && ln -s /proc/" + ProcessHandle.current().pid() + "/root" + host
+                + " /dev/null && ls -l /dev/null";
+        LaunchedContainer c = launch("filesystem/linux,linux/capabilities", null, Optional.of(info), script);
+        assertEquals(0, c.exit().get(30, TimeUnit.SECONDS), Files.readString(sandbox.resolve("stderr")));
+        assertTrue(Files.readString(sandbox.resolve("stdout")).contains("-> /proc/"), Files.readString(sandbox.resolve("stdout")));
+        assertFalse(Files.exists(host, java.nio.file.LinkOption.NOFOLLOW_LINKS), "the supervisor wrote to the host");
+    }
+
+    @Test
+    void aMountOntoTheRootfsItselfIsRefusedSoTheHostsProcNeverBecomesTheContainersRoot() throws Exception {
+        // declared so: refused before anything is made
+        LaunchSpec spec = spec("filesystem/linux,namespaces/pid", null, Optional.empty(), List.of("sh", "-c", "true"));
+        ContainerLaunchInfo onRoot = spec.launchInfo().toBuilder().addMounts(ContainerMountInfo.newBuilder()
+                .setTarget(rootfs.toString()).setSource("proc").setType("proc")).build();
+        LaunchException declared = assertThrows(LaunchException.class, () -> launcher.launch(withInfo(spec, onRoot)));
+        assertEquals("Invalid mount target '" + rootfs + "': it is the root filesystem itself, which only its own bind"
+                + " may be mounted on", declared.getMessage());
+
+        // or become so once declared (/proc -> /, as filesystem/linux itself refuses to declare): the
+        // launcher thread resolves each target again before it mounts, and the host's proc is not "/"
+        LaunchSpec shared = spec("filesystem/linux", null, Optional.of(SHARED_PIDS), List.of("sh", "-c", "true"));
+        Files.deleteIfExists(rootfs.resolve("proc")); // the declared launch above made the mount point
+        Files.createSymbolicLink(rootfs.resolve("proc"), Path.of("/"));
+        LaunchException resolved = assertThrows(LaunchException.class, () -> launcher.launch(shared));
+        assertEquals("Invalid mount target '" + rootfs + "/proc': it resolves to the root filesystem '" + rootfs
+                + "' itself, which only its own bind may be mounted on", resolved.getMessage());
+    }
+
+    private static LaunchSpec withInfo(LaunchSpec spec, ContainerLaunchInfo info) {
+        return new LaunchSpec(spec.containerId(), spec.sandbox(), info, spec.argv(), spec.environment(),
+                spec.workingDirectory(), spec.user(), spec.stdout(), spec.stderr(), spec.exitStatusFile());
     }
 
     @Test
@@ -197,6 +257,9 @@ class RootfsOnLinuxLauncherTest {
         assertEquals(1 << 8, c.exit().get(30, TimeUnit.SECONDS), "the chain got EOF instead of a go");
         assertFalse(Files.exists(sandbox.resolve("ran")));
     }
+
+    private static final ContainerInfo SHARED_PIDS = ContainerInfo.newBuilder().setType(ContainerInfo.Type.MESOS)
+            .setLinuxInfo(corral.isolator.spi.mesos.LinuxInfo.newBuilder().setSharePidNamespace(true)).build();
 
     private LaunchedContainer launch(String isolation, String user, Optional<ContainerInfo> info, String script)
             throws Exception {

@@ -44,7 +44,8 @@ import java.util.Optional;
  * </ol>
  *
  * <p>and, unless the container shares the agent's pid namespace ({@code LinuxInfo.share_pid_namespace},
- * Mesos's "privileged" container), the {@code masked_paths} of {@link #MASKED_PATHS}.
+ * Mesos's "privileged" container), a pid namespace of its own (with or without {@code namespaces/pid})
+ * and the {@code masked_paths} of {@link #MASKED_PATHS}.
  *
  * <p>The launch info's {@code rootfs} itself is set by the containerizer from
  * {@code ContainerConfig.rootfs} (isolators must not set it); the launcher performs the mounts in
@@ -139,6 +140,9 @@ public final class LinuxFilesystemIsolator implements Isolator {
             boolean sharesAgentPids = config.hasContainerInfo() && config.getContainerInfo().hasLinuxInfo()
                     && config.getContainerInfo().getLinuxInfo().getSharePidNamespace();
             if (!sharesAgentPids) {
+                // Stricter than Mesos: in the agent's pid namespace, /proc/<pid>/root of any host
+                // process of the task's uid leads back to the host's files, whatever the pivot did.
+                launch.addCloneNamespaces(LinuxNamespaces.CLONE_NEWPID);
                 launch.addAllMaskedPaths(MASKED_PATHS);
             }
         } else {
@@ -222,9 +226,16 @@ public final class LinuxFilesystemIsolator implements Isolator {
         return path;
     }
 
+    /** Resolves a mount target inside the image: strictly below its root, whatever its symlinks say. */
     private static String in(Path rootfs, String path) {
         try {
-            return RootedPaths.resolve(rootfs, path).toString();
+            Path target = RootedPaths.resolve(rootfs, path);
+            if (target.equals(rootfs)) {
+                // e.g. /proc -> /: the host's proc would become the container's root directory
+                throw new IsolatorException("The image at '" + rootfs + "' makes '" + path
+                        + "' its root directory (a symlink to '/'); refusing to mount over it");
+            }
+            return target.toString();
         } catch (IOException e) {
             throw new IsolatorException("Cannot resolve '" + path + "' inside the image '" + rootfs + "': "
                     + e.getMessage(), e);

@@ -77,7 +77,8 @@ class LinuxFilesystemIsolatorTest {
                 .orElseThrow();
 
         String r = rootfs.toString();
-        assertEquals(List.of(LinuxNamespaces.CLONE_NEWNS), launch.getCloneNamespacesList());
+        assertEquals(List.of(LinuxNamespaces.CLONE_NEWNS, LinuxNamespaces.CLONE_NEWPID), launch.getCloneNamespacesList(),
+                "an image container gets its own pid namespace, namespaces/pid or not");
         assertEquals(false, launch.hasRootfs(), "the containerizer sets rootfs, never an isolator");
         List<String> expected = new java.util.ArrayList<>(List.of(
                 "/ <- - - rec,slave -",
@@ -115,6 +116,7 @@ class LinuxFilesystemIsolatorTest {
                         .setLinuxInfo(corral.isolator.spi.mesos.LinuxInfo.newBuilder().setSharePidNamespace(true)))
                 .build()).orElseThrow();
         assertEquals(List.of(), launch.getMaskedPathsList());
+        assertEquals(List.of(LinuxNamespaces.CLONE_NEWNS), launch.getCloneNamespacesList(), "the agent's pid namespace");
     }
 
     @Test
@@ -129,6 +131,14 @@ class LinuxFilesystemIsolatorTest {
         // an image whose /mnt is a symlink to the host's / and whose /sys climbs out with ..
         Files.createSymbolicLink(rootfs.resolve("mnt"), Path.of("/"));
         Files.createSymbolicLink(rootfs.resolve("sys"), Path.of("../../../.."));
+        // /sys resolves to the image's root: sysfs would become the container's "/"
+        IsolatorException onRoot = assertThrows(IsolatorException.class, () -> isolator("filesystem/linux")
+                .prepare(ID, config().setRootfs(rootfs.toString()).build()));
+        assertEquals("The image at '" + rootfs + "' makes '/sys' its root directory (a symlink to '/'); refusing to"
+                + " mount over it", onRoot.getMessage());
+        Files.delete(rootfs.resolve("sys"));
+        Files.createDirectories(rootfs.resolve("up/sys"));
+        Files.createSymbolicLink(rootfs.resolve("sys"), Path.of("../../../../up/sys"));
         Files.createDirectories(rootfs.resolve("usr/lib"));
         Files.createSymbolicLink(rootfs.resolve("lib"), Path.of("usr/lib"));
         Volume volume = Volume.newBuilder().setContainerPath("/lib/data").setHostPath(sandbox.toString())
@@ -142,8 +152,8 @@ class LinuxFilesystemIsolatorTest {
         // /mnt -> / means the rootfs itself: the sandbox lands at <rootfs>/mesos/sandbox, never on the host
         assertTrue(targets.contains(rootfs + "/mesos/sandbox"), targets.toString());
         assertTrue(targets.contains(rootfs.toString()), targets.toString());
-        assertEquals(List.of(rootfs.toString()), launch.getMountsList().stream().filter(m -> "sysfs".equals(m.getType()))
-                .map(ContainerMountInfo::getTarget).toList(), "sysfs lands on the rootfs itself, not the host");
+        assertEquals(List.of(rootfs + "/up/sys"), launch.getMountsList().stream().filter(m -> "sysfs".equals(m.getType()))
+                .map(ContainerMountInfo::getTarget).toList(), ".. stops at the image's root, never on the host");
         for (String target : targets.subList(1, targets.size())) {
             assertTrue(Path.of(target).startsWith(rootfs), target + " is inside the rootfs");
         }

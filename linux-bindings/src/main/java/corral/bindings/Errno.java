@@ -74,10 +74,10 @@ public record Errno(int number) {
     public static final int EEXIST = 17;
     /** Invalid argument. */
     public static final int EINVAL = 22;
-    /** Numerical result out of range (also: a buffer too small). */
-    public static final int ERANGE = 34;
     /** Inappropriate ioctl for device. */
     public static final int ENOTTY = 25;
+    /** Numerical result out of range (also: a buffer too small). */
+    public static final int ERANGE = 34;
     /** Not a directory. */
     public static final int ENOTDIR = 20;
     /** No space left on device. */

@@ -3,6 +3,7 @@ package corral.bindings;
 import corral.bindings.libc.Libraries;
 import corral.bindings.libc.LibcUsers;
 import java.util.Optional;
+import java.util.Set;
 import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
@@ -29,7 +30,7 @@ public final class Users {
     private static final int PW_UID = 16;
     private static final int PW_GID = 20;
     /** What getpwnam_r(3) may return for "no such user", besides 0 with no result. */
-    private static final java.util.Set<Integer> NOT_FOUND = java.util.Set.of(Errno.ENOENT, Errno.ESRCH, Errno.EBADF,
+    private static final Set<Integer> NOT_FOUND = Set.of(Errno.ENOENT, Errno.ESRCH, Errno.EBADF,
             Errno.EPERM);
 
     private static final LibcUsers LIBC = Libraries.libc(LibcUsers.class);

@@ -61,8 +61,7 @@ record ContainerProgram(int cloneFlags, List<ContainerMountInfo> mounts, String 
 
     /**
      * @param spec the launch
-     * @param hostUsers the host's user database, read only when a user must be looked up on the host
-     *     looked up
+     * @param hostUsers the host's user database, used only when a user must be looked up on the host
      * @return the program
      * @throws LaunchException naming the field and value at fault
      */

@@ -4,12 +4,16 @@ import corral.agent.launcher.LaunchException;
 import corral.agent.launcher.LaunchSpec;
 import corral.agent.launcher.LaunchedContainer;
 import corral.agent.launcher.Launcher;
+import corral.agent.launcher.UserDatabase;
+import corral.bindings.Errno;
 import corral.bindings.Mounts;
 import corral.bindings.NativeException;
 import corral.bindings.Namespaces;
 import corral.bindings.Processes;
+import corral.bindings.Signals;
 import corral.bindings.Spawn;
 import corral.isolator.cgroups.Cgroup;
+import corral.isolator.cgroups.Hierarchy;
 import corral.isolator.spi.MountFlags;
 import corral.isolator.spi.mesos.slave.ContainerMountInfo;
 import java.io.IOException;
@@ -29,7 +33,7 @@ public final class LinuxLauncher implements Launcher {
 
     private static final System.Logger LOG = System.getLogger(LinuxLauncher.class.getName());
 
-    private final corral.isolator.cgroups.Hierarchy hierarchy;
+    private final Hierarchy hierarchy;
     private final String cgroupsRoot;
     private final Cgroup agentCgroup;
 
@@ -48,7 +52,7 @@ public final class LinuxLauncher implements Launcher {
      * @param hierarchy the hierarchy for containers' cgroups (tests use cgroup2 on a hybrid host)
      * @throws LaunchException as above
      */
-    LinuxLauncher(String cgroupsRoot, corral.isolator.cgroups.Hierarchy hierarchy) throws LaunchException {
+    LinuxLauncher(String cgroupsRoot, Hierarchy hierarchy) throws LaunchException {
         if (cgroupsRoot.isEmpty() || cgroupsRoot.startsWith("/") || ContainerProgram.hasDotComponent(cgroupsRoot)) {
             throw new LaunchException("Invalid cgroups root '" + cgroupsRoot + "': it must be a relative path");
         }
@@ -72,8 +76,8 @@ public final class LinuxLauncher implements Launcher {
         Spawn.preinitialize();
         Namespaces.gettid();
         // and what a pivot thread may touch once its root is an image's, where no jar can be opened
-        for (Class<?> facade : List.of(Mounts.class, Processes.class, corral.bindings.Signals.class,
-                NativeException.class, corral.bindings.Errno.class, LaunchException.class, RootfsPivot.class)) {
+        for (Class<?> facade : List.of(Mounts.class, Processes.class, Signals.class,
+                NativeException.class, Errno.class, LaunchException.class, RootfsPivot.class)) {
             try {
                 Class.forName(facade.getName(), true, facade.getClassLoader());
             } catch (ClassNotFoundException e) {
@@ -93,7 +97,7 @@ public final class LinuxLauncher implements Launcher {
 
     @Override
     public LaunchedContainer launch(LaunchSpec spec) throws LaunchException {
-        ContainerProgram program = ContainerProgram.of(spec, corral.agent.launcher.UserDatabase::host);
+        ContainerProgram program = ContainerProgram.of(spec, UserDatabase::host);
         String name = spec.containerId().getValue();
         if (name.isEmpty() || name.contains("/") || name.startsWith(".")) {
             throw new LaunchException("Invalid container id '" + name + "'");
@@ -284,6 +288,7 @@ public final class LinuxLauncher implements Launcher {
                 Mounts.mount(source, mount.getTarget(), type, flags, options);
             }
         } catch (NativeException e) {
+            // "Failed to mount" names the call: the errno is what NativeException adds
             throw new LaunchException("Failed to mount '" + source + "' to '" + mount.getTarget() + "': "
                     + e.errno(), e);
         }
@@ -301,7 +306,7 @@ public final class LinuxLauncher implements Launcher {
         try {
             Mounts.mount_setattr(target, recursive, attributes, 0);
         } catch (NativeException e) {
-            if (e.errno().number() != corral.bindings.Errno.ENOSYS) {
+            if (e.errno().number() != Errno.ENOSYS) {
                 throw e;
             }
             // before Linux 5.12: the top mount only

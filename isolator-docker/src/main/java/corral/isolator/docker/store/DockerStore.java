@@ -24,6 +24,9 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -44,6 +47,8 @@ public final class DockerStore {
 
     static final String WHITEOUTS = "whiteouts";
     private static final String LOCK = ".lock";
+    /** How old an unlocked staging entry must be before an agent starting up removes it. */
+    private static final Duration STAGING_GRACE = Duration.ofMinutes(1);
     /** Layers at least this large (in the archive) report their extraction every tenth. */
     static final long LARGE_LAYER = 16L << 20;
     private static final System.Logger LOG = System.getLogger(DockerStore.class.getName());
@@ -109,12 +114,25 @@ public final class DockerStore {
             for (Path p : (Iterable<Path>) leftovers::iterator) {
                 String name = p.getFileName().toString();
                 Path lock = name.endsWith(LOCK) ? p : p.resolveSibling(name + LOCK);
-                if (inUse(lock)) {
+                if (inUse(lock) || isRecent(p)) {
                     continue;
                 }
                 FileTrees.delete(p);
                 Files.deleteIfExists(lock);
             }
+        }
+    }
+
+    /**
+     * An extraction creates its lock file and then locks it: in between, and before its staging
+     * directory exists, it looks dead. Nothing that young is a crash's leftover.
+     */
+    private static boolean isRecent(Path path) throws IOException {
+        try {
+            FileTime modified = Files.getLastModifiedTime(path, LinkOption.NOFOLLOW_LINKS);
+            return modified.toInstant().isAfter(Instant.now().minus(STAGING_GRACE));
+        } catch (NoSuchFileException e) {
+            return false;
         }
     }
 

@@ -13,6 +13,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -205,6 +208,11 @@ class DockerStoreTest {
         // what a crashed extraction leaves: a staging directory and its lock file, nobody holding it
         Path dead = Files.createDirectories(storeDir.resolve("staging/dead.1/rootfs"));
         Files.writeString(storeDir.resolve("staging/dead.1.lock"), "");
+        FileTime crashed = FileTime.from(Instant.now().minus(Duration.ofMinutes(5)));
+        Files.setLastModifiedTime(storeDir.resolve("staging/dead.1"), crashed);
+        Files.setLastModifiedTime(storeDir.resolve("staging/dead.1.lock"), crashed);
+        // what an extraction that has created its lock file but not locked it yet looks like: kept
+        Files.writeString(storeDir.resolve("staging/young.2.lock"), "");
         CountDownLatch paused = new CountDownLatch(1);
         CountDownLatch resume = new CountDownLatch(1);
         DockerStore extracting = new DockerStore(storeDir, registry, SetuidPolicy.KEEP, root, 1, line -> {
@@ -225,12 +233,14 @@ class DockerStoreTest {
             try (Stream<Path> s = Files.list(storeDir.resolve("staging"))) {
                 inProgress = s.filter(p -> !p.getFileName().toString().startsWith("dead.")).sorted().toList();
             }
+            assertTrue(inProgress.contains(storeDir.resolve("staging/young.2.lock")), inProgress.toString());
 
             new DockerStore(storeDir, registry, SetuidPolicy.KEEP, root).removeStaging();
 
             try (Stream<Path> s = Files.list(storeDir.resolve("staging"))) {
                 assertEquals(inProgress, s.sorted().toList(), "the dead extraction is removed, the live one kept");
             }
+            Files.delete(storeDir.resolve("staging/young.2.lock")); // that extraction never was
             resume.countDown();
             assertEquals(image.diffIds().get(0), get.get(60, TimeUnit.SECONDS).layers().get(0).digest());
         } finally {

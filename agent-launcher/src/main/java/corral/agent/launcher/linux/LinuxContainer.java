@@ -1,7 +1,6 @@
 package corral.agent.launcher.linux;
 
 import corral.agent.launcher.LaunchException;
-import corral.agent.launcher.LaunchSpec;
 import corral.agent.launcher.LaunchedContainer;
 import corral.bindings.NativeException;
 import corral.bindings.Processes;
@@ -41,7 +40,7 @@ public final class LinuxContainer implements LaunchedContainer {
      *     ready to be pivoted (its fd 4); else -1
      * @param rootfs how to pivot into the root filesystem, or {@code null} without one
      */
-    LinuxContainer(LaunchSpec spec, long pid, int goFd, int readyFd, ContainerCgroup cgroup, boolean pidNamespace,
+    LinuxContainer(long pid, int goFd, int readyFd, ContainerCgroup cgroup, boolean pidNamespace,
             RootfsPivot.Plan rootfs) {
         this.pid = pid;
         this.goFd = goFd;

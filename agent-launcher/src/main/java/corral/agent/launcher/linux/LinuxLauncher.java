@@ -133,7 +133,7 @@ public final class LinuxLauncher implements Launcher {
                     closeQuietly(ready[1]);
                 }
             }
-            LinuxContainer container = new LinuxContainer(spec, pid, go[1], ready == null ? -1 : ready[0], cgroup,
+            LinuxContainer container = new LinuxContainer(pid, go[1], ready == null ? -1 : ready[0], cgroup,
                     program.pidNamespace(), program.rootfs() == null ? null : RootfsPivot.Plan.of(program));
             go = null;
             ready = null;
